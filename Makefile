@@ -1,0 +1,44 @@
+# CoP Bot. `make run` chats with the bot in a browser; `make test` runs the whole suite.
+# Both install what they need on a fresh machine (Python 3.11, Node 20 + npm, apt for Chromium).
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PLAYGROUND := tools/playground
+
+.PHONY: run test lint format install playground chromium clean
+
+run: install playground
+	$(BIN)/python tools/run_local.py
+
+test: install playground chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+playground: $(PLAYGROUND)/node_modules/.installed
+
+$(PLAYGROUND)/node_modules/.installed: $(PLAYGROUND)/package.json $(PLAYGROUND)/package-lock.json
+	npm ci --prefix $(PLAYGROUND) --no-audit --no-fund --loglevel=error
+	@touch $@
+
+chromium:
+	@tools/ensure-chromium.sh
+
+clean:
+	rm -rf $(VENV) $(PLAYGROUND)/node_modules build data .pytest_cache

@@ -1,0 +1,274 @@
+"""The composition root: reads settings, wires every part, serves HTTP.
+
+Nothing else reads the environment. Tests build the same parts with `build_components(settings,
+...)` and replace only what sits outside this machine (the clock, the directory, credentials).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from aiohttp import web
+from botframework.connector.auth import ServiceClientCredentialsFactory
+
+from bot.activity_handler import CopBot
+from bot.adapter import AdapterConfig, build_adapter
+from bot.features import FEATURES, build_router
+from bot.proactive import BotNotifier
+from bot.route import MAX_BODY_BYTES, MessagesEndpoint
+from bot.router import Router
+from copbot.catalog import Catalog, CatalogError, Problem, check_catalog, load_catalog
+from copbot.clock import Clock, SystemClock
+from copbot.directory import Directory
+from copbot.services import BotConfig, Services
+from copbot.store import Database, DatabaseUnavailable
+from graph.local_directory import LocalDirectory
+from scheduler.runner import JobRunner
+from settings import DirectoryMode, LogFormat, Settings
+
+log = structlog.get_logger("copbot.app")
+
+
+COMPONENTS: web.AppKey[Components] = web.AppKey("components")
+
+
+class StartupError(Exception):
+    """The server cannot start; the message says why and what to do."""
+
+
+def configure_logging(settings: Settings) -> None:
+    level = getattr(logging, settings.log_level.upper(), logging.INFO)
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if settings.log_format == LogFormat.JSON
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.StackInfoRenderer(),
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+    logging.basicConfig(level=max(level, logging.WARNING), stream=sys.stderr)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    return Settings(**overrides)
+
+
+def load_checked_catalog(settings: Settings) -> tuple[Catalog, list[Problem]]:
+    """The catalog and its warnings; raises CatalogError when anything is an error."""
+    catalog = load_catalog(settings.catalog_path, settings.catalog_overlay_path)
+    problems = check_catalog(catalog, graph_mode=settings.directory_mode == DirectoryMode.GRAPH)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise CatalogError(errors)
+    return catalog, problems
+
+
+def check_settings(settings: Settings) -> list[str]:
+    """Settings that cannot work together, as sentences for a person to fix."""
+    problems = []
+    if settings.microsoft_app_id and settings.microsoft_app_type.lower() == "singletenant":
+        if not settings.microsoft_app_password.get_secret_value():
+            problems.append("MICROSOFT_APP_PASSWORD is required when MICROSOFT_APP_ID is set")
+        if not settings.microsoft_app_tenant_id:
+            problems.append("MICROSOFT_APP_TENANT_ID is required for a SingleTenant bot")
+    if settings.directory_mode == DirectoryMode.GRAPH:
+        if not (settings.graph_client_id or settings.microsoft_app_id):
+            problems.append("DIRECTORY_MODE=graph needs GRAPH_CLIENT_ID (or MICROSOFT_APP_ID)")
+        if not settings.microsoft_app_tenant_id:
+            problems.append("DIRECTORY_MODE=graph needs MICROSOFT_APP_TENANT_ID")
+    return problems
+
+
+@dataclass
+class Components:
+    settings: Settings
+    services: Services
+    router: Router
+    bot: CopBot
+    adapter: Any
+    runner: JobRunner
+    catalog_problems: list[Problem] = field(default_factory=list)
+
+
+def build_directory(settings: Settings, db: Database, clock: Clock) -> Directory:
+    if settings.directory_mode == DirectoryMode.LOCAL:
+        return LocalDirectory(db, clock)
+    from graph.factory import graph_directory_from_settings
+
+    return graph_directory_from_settings(
+        tenant_id=settings.microsoft_app_tenant_id,
+        client_id=settings.graph_client_id or settings.microsoft_app_id,
+        client_secret=(
+            settings.graph_client_secret.get_secret_value()
+            or settings.microsoft_app_password.get_secret_value()
+        ),
+        authority_host=settings.login_authority_host,
+        graph_base_url=settings.graph_base_url,
+    )
+
+
+def build_components(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    directory: Directory | None = None,
+    credentials_factory: ServiceClientCredentialsFactory | None = None,
+    adapter_overrides: dict[str, str] | None = None,
+) -> Components:
+    problems = check_settings(settings)
+    if problems:
+        raise StartupError("\n".join(problems))
+    catalog, catalog_problems = load_checked_catalog(settings)
+    clock = clock or SystemClock()
+    db = Database(settings.effective_database_url)
+    local = settings.local_mode
+    adapter = build_adapter(
+        AdapterConfig(
+            APP_ID=settings.microsoft_app_id,
+            APP_PASSWORD=settings.microsoft_app_password.get_secret_value(),
+            APP_TYPE="MultiTenant" if local else settings.microsoft_app_type,
+            APP_TENANTID=settings.microsoft_app_tenant_id,
+            **(adapter_overrides or {}),
+        ),
+        credentials_factory,
+    )
+    notifier = BotNotifier(
+        adapter,
+        db,
+        clock,
+        app_id=settings.microsoft_app_id,
+        tenant_id=settings.microsoft_app_tenant_id,
+    )
+    services = Services(
+        catalog=catalog,
+        db=db,
+        directory=directory or build_directory(settings, db, clock),
+        clock=clock,
+        config=BotConfig(
+            local_mode=local,
+            app_id=settings.microsoft_app_id,
+            tenant_id=settings.microsoft_app_tenant_id,
+            public_base_url=settings.public_base_url,
+            admin_ids=tuple(settings.admin_id_list),
+            skills_profile_url=settings.skills_profile_url,
+        ),
+        notifier=notifier,
+    )
+    runner = JobRunner()
+    for feature in FEATURES:
+        setup = getattr(feature, "setup", None)
+        if setup is not None:
+            setup(services)
+        for job in getattr(feature, "jobs", lambda _s: [])(services):
+            runner.add(job)
+    router = build_router()
+    return Components(
+        settings=settings,
+        services=services,
+        router=router,
+        bot=CopBot(router, services),
+        adapter=adapter,
+        runner=runner,
+        catalog_problems=catalog_problems,
+    )
+
+
+# -- HTTP ---------------------------------------------------------------------------------------
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "alive"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    components = request.app[COMPONENTS]
+    services = components.services
+    checks: dict[str, Any] = {"catalog": {"ok": True, "communities": len(services.catalog)}}
+    try:
+        await services.db.ping(timeout=3)
+        checks["database"] = {"ok": True}
+    except DatabaseUnavailable as exc:
+        checks["database"] = {"ok": False, "reason": str(exc)}
+    warnings = [str(p) for p in components.catalog_problems]
+    ready = all(check["ok"] for check in checks.values())
+    return web.json_response(
+        {"status": "ready" if ready else "not ready", "checks": checks, "warnings": warnings},
+        status=200 if ready else 503,
+    )
+
+
+def create_web_app(components: Components) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY_BYTES * 4)
+    app[COMPONENTS] = components
+    endpoint = MessagesEndpoint(
+        components.adapter,
+        components.bot,
+        authenticate_in_thread=not components.settings.local_mode,
+    )
+    app.router.add_post("/api/messages", endpoint)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    for feature in FEATURES:
+        add_routes = getattr(feature, "routes", None)
+        if add_routes is not None:
+            add_routes(app.router, components.services)
+    app.on_startup.append(_startup)
+    app.on_cleanup.append(_cleanup)
+    return app
+
+
+async def _startup(app: web.Application) -> None:
+    components = app[COMPONENTS]
+    await components.services.db.upgrade()
+    components.runner.start()
+    log.info(
+        "app.started",
+        mode="local" if components.settings.local_mode else "production",
+        directory=components.settings.directory_mode.value,
+        database=components.services.db.safe_url,
+        communities=len(components.services.catalog),
+    )
+
+
+async def _cleanup(app: web.Application) -> None:
+    components = app[COMPONENTS]
+    components.runner.shutdown()
+    close_directory = getattr(components.services.directory, "aclose", None)
+    if close_directory is not None:
+        await close_directory()
+    await components.services.db.dispose()
+    log.info("app.stopped")
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    """Run the server until SIGINT/SIGTERM; raises StartupError or CatalogError when it cannot."""
+    configure_logging(settings)
+    components = build_components(settings)
+    for problem in components.catalog_problems:
+        log.warning("catalog.warning", problem=str(problem))
+    app = create_web_app(components)
+    try:
+        web.run_app(
+            app,
+            host=host or settings.host,
+            port=port or settings.port,
+            print=None,
+            access_log=None,
+            shutdown_timeout=10,
+        )
+    except DatabaseUnavailable as exc:
+        raise StartupError(f"the database is unreachable: {exc}") from exc

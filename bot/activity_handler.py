@@ -1,0 +1,156 @@
+"""CopBot: the Teams activity handler. It turns activities into `Turn`s for the router."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import structlog
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import (
+    AdaptiveCardInvokeResponse,
+    AdaptiveCardInvokeValue,
+    ChannelAccount,
+)
+
+from bot import references
+from bot.router import Router, UnknownAction
+from bot.turn import MAX_TEXT, Turn
+from copbot.services import Services
+
+log = structlog.get_logger(__name__)
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+MESSAGE_CONTENT_TYPE = "application/vnd.microsoft.activity.message"
+ERROR_CONTENT_TYPE = "application/vnd.microsoft.error"
+
+
+class CopBot(TeamsActivityHandler):
+    def __init__(self, router: Router, services: Services):
+        self.router = router
+        self.services = services
+        self._seen: dict[
+            str, tuple[float, str]
+        ] = {}  # person id -> (monotonic time, conversation id)
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        structlog.contextvars.bind_contextvars(
+            activity_id=turn_context.activity.id,
+            conversation_id=getattr(turn_context.activity.conversation, "id", None),
+        )
+        try:
+            await self._remember(turn_context)
+            await super().on_turn(turn_context)
+        finally:
+            structlog.contextvars.unbind_contextvars("activity_id", "conversation_id")
+
+    async def _remember(self, turn_context: TurnContext) -> None:
+        """Keep who talks to us and how to reach them (at most once per 10 minutes per person)."""
+        activity = turn_context.activity
+        conversation = activity.conversation
+        if (
+            not activity.from_property
+            or not conversation
+            or activity.type
+            not in {
+                "message",
+                "invoke",
+                "conversationUpdate",
+                "installationUpdate",
+            }
+        ):
+            return
+        if conversation.conversation_type not in (None, "personal"):
+            return
+        turn = Turn.of(turn_context)
+        if not turn.user_id or activity.from_property.id == getattr(activity.recipient, "id", None):
+            return
+        last = self._seen.get(turn.user_id)
+        now = time.monotonic()
+        if last and last[1] == conversation.id and now - last[0] < 600:
+            return
+        await references.remember_person(
+            self.services, turn.user_id, turn.user_name, activity.locale or turn.lang, activity
+        )
+        self._seen[turn.user_id] = (now, conversation.id)
+
+    # -- messages ---------------------------------------------------------------------------
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        turn = Turn.of(turn_context)
+        verb = turn.value.get("verb") if turn.value else None
+        if verb:  # Action.Submit
+            await self._submit(turn, str(verb))
+            return
+        if not turn.text:
+            if turn_context.activity.attachments:
+                await turn.reply(turn.t("unsupported_attachment"))
+            else:
+                await self.router.dispatch_text(turn, self.services)  # empty: help
+            return
+        if len(turn.text) > MAX_TEXT:
+            await turn.reply(turn.t("text_too_long", length=len(turn.text), limit=MAX_TEXT))
+            return
+        ran = await self.router.dispatch_text(turn, self.services)
+        log.info("turn.message", handler=ran, lang=turn.lang)
+
+    async def _submit(self, turn: Turn, verb: str) -> None:
+        data = {k: v for k, v in turn.value.items() if k != "verb"}
+        try:
+            card = await self.router.dispatch_action(turn, self.services, verb, data)
+        except UnknownAction:
+            log.warning("turn.unknown_action", verb=verb[:64], kind="submit")
+            await turn.reply(turn.t("not_understood"))
+            return
+        if card is not None:
+            await turn.send_card(card)
+        log.info("turn.action", verb=verb, kind="submit")
+
+    # -- Universal Actions (Action.Execute) -------------------------------------------------
+    async def on_adaptive_card_invoke(
+        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
+    ) -> AdaptiveCardInvokeResponse:
+        turn = Turn.of(turn_context)
+        action = invoke_value.action
+        if not isinstance(action, dict):  # the SDK leaves it a dict; be safe with a model too
+            action = action.as_dict() if hasattr(action, "as_dict") else {}
+        verb = action.get("verb")
+        data = action.get("data")
+        if not isinstance(verb, str) or not verb or not self.router.has_action(verb):
+            log.warning("turn.unknown_action", verb=str(verb)[:64], kind="execute")
+            return _error(400, "BadRequest", "unknown or missing action verb")
+        turn.value = data if isinstance(data, dict) else {}
+        payload = {k: v for k, v in turn.value.items() if k != "verb"}
+        card = await self.router.dispatch_action(turn, self.services, verb, payload)
+        log.info("turn.action", verb=verb, kind="execute")
+        if card is None:
+            return AdaptiveCardInvokeResponse(
+                status_code=200, type=MESSAGE_CONTENT_TYPE, value=turn.t("action_done")
+            )
+        return AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=card)
+
+    # -- installation and membership --------------------------------------------------------
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if any(m.id == bot_id for m in members_added):
+            await self._installed(turn_context)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        conversation_type = turn_context.activity.conversation.conversation_type
+        if conversation_type == "channel":
+            await references.remember_channel(self.services, turn_context.activity)
+
+    async def _installed(self, turn_context: TurnContext) -> None:
+        turn = Turn.of(turn_context)
+        if turn.conversation_type == "channel":
+            await references.remember_channel(self.services, turn_context.activity)
+            await self.router.emit("installed_team", turn, self.services)
+        else:
+            await self.router.emit("installed_personal", turn, self.services)
+
+
+def _error(status: int, code: str, message: str) -> AdaptiveCardInvokeResponse:
+    value: dict[str, Any] = {"code": code, "message": message}
+    return AdaptiveCardInvokeResponse(status_code=status, type=ERROR_CONTENT_TYPE, value=value)

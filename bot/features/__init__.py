@@ -1,0 +1,15 @@
+"""The bot's features; each module has `register(router)`. Order does not matter: priorities do."""
+
+from __future__ import annotations
+
+from bot.features import core
+from bot.router import Router
+
+FEATURES = [core]
+
+
+def build_router() -> Router:
+    router = Router()
+    for feature in FEATURES:
+        feature.register(router)
+    return router

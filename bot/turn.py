@@ -1,0 +1,113 @@
+"""A Teams turn seen as plain values, with the ways to answer it.
+
+Handlers get a `Turn`, never a TurnContext: who is talking (taken from the authenticated activity,
+never from card data), in which language, what they said or clicked, and `reply`/`send_card`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.schema import Activity, ActivityTypes
+
+from copbot.i18n import Lang, fold, lang_from_locale, t
+
+MAX_TEXT = 2000  # characters we read of a message; longer ones get a polite refusal
+_MENTION_RE = re.compile(r"<at>[^<]*</at>", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]{0,200}>")
+
+
+def clean_text(raw: str | None) -> str:
+    """The words a person typed: @mentions, markup and control characters removed."""
+    if not raw:
+        return ""
+    text = _MENTION_RE.sub(" ", raw)
+    text = _TAG_RE.sub(" ", text)
+    text = "".join(
+        " " if unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} and c not in "\n" else c
+        for c in text
+    )
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class Turn:
+    context: TurnContext
+    user_id: str  # Entra object id when the channel gives one, else the channel's user id
+    user_name: str
+    lang: Lang
+    text: str  # cleaned
+    value: dict[str, Any] = field(default_factory=dict)  # card data (Action.Submit / Execute)
+    conversation_type: str = "personal"  # personal | channel | groupChat
+    match: re.Match[str] | None = None  # set by the router for text commands
+
+    @classmethod
+    def of(cls, context: TurnContext) -> Turn:
+        activity = context.activity
+        sender = activity.from_property
+        user_id = (getattr(sender, "aad_object_id", None) or (sender.id if sender else "")) or ""
+        value = activity.value if isinstance(activity.value, dict) else {}
+        conversation = activity.conversation
+        return cls(
+            context=context,
+            user_id=user_id.lower() if _looks_like_guid(user_id) else user_id,
+            user_name=(sender.name if sender and sender.name else "") or "",
+            lang=lang_from_locale(activity.locale),
+            text=clean_text(activity.text)[: MAX_TEXT + 1],
+            value=value,
+            conversation_type=(conversation.conversation_type if conversation else None)
+            or "personal",
+        )
+
+    @property
+    def folded(self) -> str:
+        return fold(self.text)
+
+    @property
+    def activity(self) -> Activity:
+        return self.context.activity
+
+    @property
+    def is_personal(self) -> bool:
+        return self.conversation_type == "personal"
+
+    @property
+    def first_name(self) -> str:
+        return self.user_name.split(" ", 1)[0] if self.user_name else ""
+
+    def original(self, group: str) -> str:
+        """The words of a matched group as the person typed them (matching runs on folded text)."""
+        folded = self.match.group(group) if self.match else None
+        if not folded:
+            return ""
+        words = self.text.split(" ")
+        for start in range(len(words)):
+            candidate = " ".join(words[start:])
+            if fold(candidate).strip(" .!?") == folded.strip(" .!?"):
+                return candidate.strip(" .!?")
+        return folded
+
+    def t(self, key: str, **values: object) -> str:
+        return t(self.lang, key, **values)
+
+    async def reply(self, text: str) -> str | None:
+        response = await self.context.send_activity(MessageFactory.text(text))
+        return response.id if response else None
+
+    async def send_card(self, card: dict[str, Any], *, summary: str | None = None) -> str | None:
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        if summary:
+            activity.summary = summary
+        response = await self.context.send_activity(activity)
+        return response.id if response else None
+
+    async def typing(self) -> None:
+        await self.context.send_activity(Activity(type=ActivityTypes.typing))
+
+
+def _looks_like_guid(value: str) -> bool:
+    return bool(re.fullmatch(r"[0-9a-fA-F-]{36}", value or ""))

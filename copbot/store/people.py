@@ -1,0 +1,83 @@
+"""People who talked to the bot, and where the bot can reach them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from copbot.store.db import Database
+from copbot.store.models import ConversationReference, Person
+from copbot.store.upsert import upsert
+
+
+async def remember_person(
+    db: Database,
+    person_id: str,
+    name: str,
+    locale: str,
+    now: datetime,
+    *,
+    reference: dict[str, Any] | None = None,
+    conversation_id: str | None = None,
+) -> None:
+    async with db.session() as session:
+        await upsert(
+            session,
+            Person.__table__,
+            {
+                "id": person_id,
+                "name": name[:256],
+                "locale": locale[:16],
+                "first_seen_at": now,
+                "last_seen_at": now,
+            },
+            keys=["id"],
+            update=["name", "locale", "last_seen_at"],
+        )
+        if reference is not None and conversation_id:
+            await _save_reference(
+                session, f"user:{person_id}", "personal", conversation_id, reference, now
+            )
+
+
+async def remember_reference(
+    db: Database,
+    key: str,
+    kind: str,
+    conversation_id: str,
+    reference: dict[str, Any],
+    now: datetime,
+) -> None:
+    async with db.session() as session:
+        await _save_reference(session, key, kind, conversation_id, reference, now)
+
+
+async def _save_reference(session, key, kind, conversation_id, reference, now) -> None:  # type: ignore[no-untyped-def]
+    await upsert(
+        session,
+        ConversationReference.__table__,
+        {
+            "key": key,
+            "kind": kind,
+            "conversation_id": conversation_id,
+            "reference": reference,
+            "updated_at": now,
+        },
+        keys=["key"],
+        update=["kind", "conversation_id", "reference", "updated_at"],
+    )
+
+
+async def get_reference(db: Database, key: str) -> dict[str, Any] | None:
+    async with db.session() as session:
+        row = await session.scalar(
+            select(ConversationReference.reference).where(ConversationReference.key == key)
+        )
+    return row
+
+
+async def get_person(db: Database, person_id: str) -> Person | None:
+    async with db.session() as session:
+        return await session.get(Person, person_id)

@@ -1,0 +1,31 @@
+"""One call for the composition root: settings values in, a ready ``GraphDirectory`` out."""
+
+from __future__ import annotations
+
+from .client import DEFAULT_GRAPH_BASE_URL, RetryPolicy, graph_scope
+from .credentials import DEFAULT_AUTHORITY_HOST, MsalClientCredential
+from .directory import GraphDirectory
+
+
+def graph_directory_from_settings(
+    *,
+    tenant_id: str,
+    client_id: str,
+    client_secret: str,
+    authority_host: str = DEFAULT_AUTHORITY_HOST,
+    graph_base_url: str = DEFAULT_GRAPH_BASE_URL,
+    retry: RetryPolicy | None = None,
+    timeout: float = 30.0,
+) -> GraphDirectory:
+    """Client-credentials MSAL token for ``<graph host>/.default``, sent only to ``graph_base_url``.
+
+    The caller should ``await directory.aclose()`` at shutdown (it closes the HTTP client).
+    """
+    credential = MsalClientCredential(
+        tenant_id,
+        client_id,
+        client_secret,
+        authority_host=authority_host,
+        scope=graph_scope(graph_base_url),
+    )
+    return GraphDirectory.create(credential, graph_base_url, retry=retry, timeout=timeout)

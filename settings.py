@@ -1,0 +1,90 @@
+"""Every setting CoP Bot reads, from the environment or an optional `.env` file.
+
+Only the composition root (`app.py`, and `cli.py` through it) builds a `Settings`; everything else
+receives plain values. Each field is documented in README.md (Configuration).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+class DirectoryMode(StrEnum):
+    LOCAL = "local"
+    GRAPH = "graph"
+
+
+class LogFormat(StrEnum):
+    JSON = "json"
+    CONSOLE = "console"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    # Bot Framework identity. No app id = local mode: inbound requests are not authenticated.
+    microsoft_app_id: str = Field("", alias="MICROSOFT_APP_ID")
+    microsoft_app_password: SecretStr = Field(SecretStr(""), alias="MICROSOFT_APP_PASSWORD")
+    microsoft_app_tenant_id: str = Field("", alias="MICROSOFT_APP_TENANT_ID")
+    microsoft_app_type: str = Field("SingleTenant", alias="MICROSOFT_APP_TYPE")
+
+    database_url: str = Field("", alias="DATABASE_URL")
+    directory_mode: DirectoryMode = Field(DirectoryMode.LOCAL, alias="DIRECTORY_MODE")
+    graph_base_url: str = Field("https://graph.microsoft.com/v1.0", alias="GRAPH_BASE_URL")
+    login_authority_host: str = Field(
+        "https://login.microsoftonline.com", alias="LOGIN_AUTHORITY_HOST"
+    )
+    # Graph app credentials; default to the bot's own registration.
+    graph_client_id: str = Field("", alias="GRAPH_CLIENT_ID")
+    graph_client_secret: SecretStr = Field(SecretStr(""), alias="GRAPH_CLIENT_SECRET")
+
+    catalog_path: Path = Field(PROJECT_ROOT / "catalog" / "communities.yaml", alias="CATALOG_PATH")
+    catalog_overlay_path: Path | None = Field(None, alias="CATALOG_OVERLAY_PATH")
+
+    host: str = Field("127.0.0.1", alias="HOST")
+    port: int = Field(3978, alias="PORT", ge=1, le=65535)
+    public_base_url: str = Field("http://127.0.0.1:3978", alias="PUBLIC_BASE_URL")
+
+    log_level: str = Field("INFO", alias="LOG_LEVEL")
+    log_format: LogFormat = Field(LogFormat.CONSOLE, alias="LOG_FORMAT")
+
+    # Comma-separated Entra object ids of people who may decide any request and see reports.
+    admin_ids: str = Field("", alias="ADMIN_IDS")
+    skills_profile_url: str = Field("", alias="SKILLS_PROFILE_URL")
+
+    @field_validator("public_base_url", "graph_base_url", "login_authority_host")
+    @classmethod
+    def _no_trailing_slash(cls, v: str) -> str:
+        return v.rstrip("/")
+
+    @property
+    def local_mode(self) -> bool:
+        return not self.microsoft_app_id
+
+    @property
+    def admin_id_list(self) -> list[str]:
+        return [a.strip() for a in self.admin_ids.split(",") if a.strip()]
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'copbot.sqlite3'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs people paste (postgres://, postgresql://, sqlite://) and pick async drivers."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+    return url
