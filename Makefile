@@ -5,13 +5,14 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PLAYGROUND := tools/playground
+VALIDATORS := tools/validators
 
-.PHONY: run test lint format install playground chromium clean
+.PHONY: run test lint format install playground validators chromium clean
 
 run: install playground
 	$(BIN)/python tools/run_local.py
 
-test: install playground chromium
+test: install playground validators chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -37,8 +38,14 @@ $(PLAYGROUND)/node_modules/.installed: $(PLAYGROUND)/package.json $(PLAYGROUND)/
 	npm ci --prefix $(PLAYGROUND) --no-audit --no-fund --loglevel=error
 	@touch $@
 
+validators: $(VALIDATORS)/node_modules/.installed
+
+$(VALIDATORS)/node_modules/.installed: $(VALIDATORS)/package.json $(VALIDATORS)/package-lock.json
+	npm ci --prefix $(VALIDATORS) --no-audit --no-fund --loglevel=error
+	@touch $@
+
 chromium:
 	@tools/ensure-chromium.sh
 
 clean:
-	rm -rf $(VENV) $(PLAYGROUND)/node_modules build data .pytest_cache
+	rm -rf $(VENV) $(PLAYGROUND)/node_modules $(VALIDATORS)/node_modules build data .pytest_cache

@@ -6,10 +6,14 @@ Nothing else reads the environment. Tests build the same parts with `build_compo
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
+import re
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 from aiohttp import web
@@ -24,6 +28,8 @@ from bot.router import Router
 from copbot.catalog import Catalog, CatalogError, Problem, check_catalog, load_catalog
 from copbot.clock import Clock, SystemClock
 from copbot.directory import Directory
+from copbot.directory_metrics import InstrumentedDirectory
+from copbot.metrics import Metrics
 from copbot.services import BotConfig, Services
 from copbot.store import Database, DatabaseUnavailable
 from graph.local_directory import LocalDirectory
@@ -40,12 +46,27 @@ class StartupError(Exception):
     """The server cannot start; the message says why and what to do."""
 
 
-def configure_logging(settings: Settings) -> None:
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+def redact_emails(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+    """Defense in depth: an email address that reaches a log line (an exception message, a
+    traceback) is masked. Log calls themselves pass ids, never addresses."""
+    for key, value in event.items():
+        if isinstance(value, str) and "@" in value:
+            event[key] = _EMAIL.sub("<email>", value)
+    return event
+
+
+def configure_logging(
+    settings: Settings, stream: TextIO | None = None, *, cache: bool = True
+) -> None:
     level = getattr(logging, settings.log_level.upper(), logging.INFO)
+    stream = stream or sys.stderr
     renderer: Any = (
         structlog.processors.JSONRenderer()
         if settings.log_format == LogFormat.JSON
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        else structlog.dev.ConsoleRenderer(colors=stream.isatty())
     )
     structlog.configure(
         processors=[
@@ -54,13 +75,14 @@ def configure_logging(settings: Settings) -> None:
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.StackInfoRenderer(),
             structlog.processors.format_exc_info,
+            redact_emails,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-        cache_logger_on_first_use=True,
+        logger_factory=structlog.PrintLoggerFactory(stream),
+        cache_logger_on_first_use=cache,
     )
-    logging.basicConfig(level=max(level, logging.WARNING), stream=sys.stderr)
+    logging.basicConfig(level=max(level, logging.WARNING), stream=stream)
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -136,6 +158,7 @@ def build_components(
     clock = clock or SystemClock()
     db = Database(settings.effective_database_url)
     local = settings.local_mode
+    metrics = Metrics()
     adapter = build_adapter(
         AdapterConfig(
             APP_ID=settings.microsoft_app_id,
@@ -145,6 +168,7 @@ def build_components(
             **(adapter_overrides or {}),
         ),
         credentials_factory,
+        metrics,
     )
     notifier = BotNotifier(
         adapter,
@@ -156,7 +180,7 @@ def build_components(
     services = Services(
         catalog=catalog,
         db=db,
-        directory=directory or build_directory(settings, db, clock),
+        directory=InstrumentedDirectory(directory or build_directory(settings, db, clock), metrics),
         clock=clock,
         config=BotConfig(
             local_mode=local,
@@ -165,8 +189,15 @@ def build_components(
             public_base_url=settings.public_base_url,
             admin_ids=tuple(settings.admin_id_list),
             skills_profile_url=settings.skills_profile_url,
+            request_reminder_days=settings.request_reminder_days,
+            request_escalation_days=settings.request_escalation_days,
+            meetings_announce_days=settings.meetings_announce_days,
+            meetings_digest_hours=settings.meetings_digest_hours,
+            meetings_day_reminder=settings.meetings_day_reminder,
+            meetings_tick_seconds=settings.meetings_tick_seconds,
         ),
         notifier=notifier,
+        metrics=metrics,
     )
     runner = JobRunner()
     for feature in FEATURES:
@@ -204,10 +235,30 @@ async def readyz(request: web.Request) -> web.Response:
     except DatabaseUnavailable as exc:
         checks["database"] = {"ok": False, "reason": str(exc)}
     warnings = [str(p) for p in components.catalog_problems]
+    # Features add checks: `async (services) -> (name, {"ok": bool, ...details}, [warnings])`.
+    if checks["database"]["ok"]:
+        for contribute in services.features.get("readiness", []):
+            try:
+                name, check, extra = await contribute(services)
+            except Exception as exc:  # a feature's check must not break /readyz
+                log.warning("readyz.check_failed", error=type(exc).__name__)
+                continue
+            checks[name] = check
+            warnings += extra
     ready = all(check["ok"] for check in checks.values())
     return web.json_response(
         {"status": "ready" if ready else "not ready", "checks": checks, "warnings": warnings},
         status=200 if ready else 503,
+    )
+
+
+async def metrics_endpoint(request: web.Request) -> web.Response:
+    body = await request.app[COMPONENTS].services.metrics.render()
+    return web.Response(
+        body=body,
+        content_type="text/plain",
+        charset="utf-8",
+        headers={"X-Content-Type-Options": "nosniff"},
     )
 
 
@@ -218,10 +269,12 @@ def create_web_app(components: Components) -> web.Application:
         components.adapter,
         components.bot,
         authenticate_in_thread=not components.settings.local_mode,
+        metrics=components.services.metrics,
     )
     app.router.add_post("/api/messages", endpoint)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_endpoint)
     for feature in FEATURES:
         add_routes = getattr(feature, "routes", None)
         if add_routes is not None:
@@ -231,10 +284,22 @@ def create_web_app(components: Components) -> web.Application:
     return app
 
 
+# The Bot Framework connector sends every outbound message through the loop's default executor
+# (blocking `requests` in a thread); the default pool of min(32, cores + 4) threads would queue
+# replies behind each other under load.
+OUTBOUND_THREADS = 64
+
+
 async def _startup(app: web.Application) -> None:
     components = app[COMPONENTS]
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=OUTBOUND_THREADS, thread_name_prefix="copbot-io")
+    )
     await components.services.db.upgrade()
     components.runner.start()
+    # Everything built so far (catalog, finder index) lives as long as the process: keep the
+    # garbage collector from walking it on every collection.
+    gc.freeze()
     log.info(
         "app.started",
         mode="local" if components.settings.local_mode else "production",
@@ -247,6 +312,10 @@ async def _startup(app: web.Application) -> None:
 async def _cleanup(app: web.Application) -> None:
     components = app[COMPONENTS]
     components.runner.shutdown()
+    for feature in FEATURES:  # let features finish in-flight work (e.g. the outbox worker)
+        shutdown = getattr(feature, "shutdown", None)
+        if shutdown is not None:
+            await shutdown(components.services)
     close_directory = getattr(components.services.directory, "aclose", None)
     if close_directory is not None:
         await close_directory()

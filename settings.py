@@ -59,6 +59,15 @@ class Settings(BaseSettings):
     # Comma-separated Entra object ids of people who may decide any request and see reports.
     admin_ids: str = Field("", alias="ADMIN_IDS")
     skills_profile_url: str = Field("", alias="SKILLS_PROFILE_URL")
+    # Join requests left pending: recalled to the focal points, then escalated to the admins.
+    request_reminder_days: float = Field(3, alias="REQUEST_REMINDER_DAYS", gt=0, le=365)
+    request_escalation_days: float = Field(7, alias="REQUEST_ESCALATION_DAYS", gt=0, le=365)
+
+    # CoP meetings: when the bot posts, and how often it looks for posts that are due.
+    meetings_announce_days: float = Field(7, alias="MEETINGS_ANNOUNCE_DAYS", ge=0, le=60)
+    meetings_digest_hours: float = Field(24, alias="MEETINGS_DIGEST_HOURS", ge=0, le=24 * 14)
+    meetings_day_reminder: bool = Field(False, alias="MEETINGS_DAY_REMINDER")
+    meetings_tick_seconds: float = Field(60, alias="MEETINGS_TICK_SECONDS", ge=1, le=3600)
 
     @field_validator("public_base_url", "graph_base_url", "login_authority_host")
     @classmethod

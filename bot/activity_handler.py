@@ -6,11 +6,9 @@ import time
 from typing import Any
 
 import structlog
-from botbuilder.core import TurnContext
+from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import (
-    AdaptiveCardInvokeResponse,
-    AdaptiveCardInvokeValue,
     ChannelAccount,
 )
 
@@ -107,27 +105,51 @@ class CopBot(TeamsActivityHandler):
         log.info("turn.action", verb=verb, kind="submit")
 
     # -- Universal Actions (Action.Execute) -------------------------------------------------
-    async def on_adaptive_card_invoke(
-        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
-    ) -> AdaptiveCardInvokeResponse:
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """`adaptiveCard/action` is ours end to end: the SDK's own responses for it (a missing
+        action, a text reply) fail msrest serialisation and become HTTP 500s."""
+        activity = turn_context.activity
+        if activity.name != "adaptiveCard/action":
+            # We declare no other invokes (no message extensions, task modules, sign-in).
+            return InvokeResponse(status=501)
+        value = activity.value if isinstance(activity.value, dict) else {}
+        action = value.get("action")
+        if not isinstance(action, dict) or action.get("type") != "Action.Execute":
+            body = _invoke_body(
+                400, ERROR_CONTENT_TYPE, _problem("an Action.Execute needs an 'action'")
+            )
+            return InvokeResponse(status=200, body=body)
+        return InvokeResponse(status=200, body=await self._execute(turn_context, action))
+
+    async def _execute(self, turn_context: TurnContext, action: dict[str, Any]) -> dict[str, Any]:
+        """The Universal Actions response body: the card to show, a message, or an error."""
         turn = Turn.of(turn_context)
-        action = invoke_value.action
-        if not isinstance(action, dict):  # the SDK leaves it a dict; be safe with a model too
-            action = action.as_dict() if hasattr(action, "as_dict") else {}
         verb = action.get("verb")
-        data = action.get("data")
         if not isinstance(verb, str) or not verb or not self.router.has_action(verb):
             log.warning("turn.unknown_action", verb=str(verb)[:64], kind="execute")
-            return _error(400, "BadRequest", "unknown or missing action verb")
+            return _invoke_body(400, ERROR_CONTENT_TYPE, _problem("unknown or missing action verb"))
+        data = action.get("data")
         turn.value = data if isinstance(data, dict) else {}
         payload = {k: v for k, v in turn.value.items() if k != "verb"}
         card = await self.router.dispatch_action(turn, self.services, verb, payload)
         log.info("turn.action", verb=verb, kind="execute")
         if card is None:
-            return AdaptiveCardInvokeResponse(
-                status_code=200, type=MESSAGE_CONTENT_TYPE, value=turn.t("action_done")
-            )
-        return AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=card)
+            return _invoke_body(200, MESSAGE_CONTENT_TYPE, turn.t("action_done"))
+        return _invoke_body(200, CARD_CONTENT_TYPE, card)
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        if not isinstance(turn_context.activity.channel_data, dict):
+            # Teams always sends channelData; without it the Teams handler would fail on None.
+            await ActivityHandler.on_conversation_update_activity(self, turn_context)
+            return
+        await super().on_conversation_update_activity(turn_context)
+
+    async def on_teams_members_added_dispatch(  # type: ignore[override]
+        self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext
+    ) -> None:
+        """Skip the SDK's per-member look-up (one connector call per person added to a team):
+        all we need is whether the bot itself was added."""
+        await self.on_members_added_activity(members_added, turn_context)
 
     # -- installation and membership --------------------------------------------------------
     async def on_members_added_activity(
@@ -135,15 +157,31 @@ class CopBot(TeamsActivityHandler):
     ) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         if any(m.id == bot_id for m in members_added):
-            await self._installed(turn_context)
+            # Teams may leave the installer's name out of `from`; the added members may carry it.
+            people = [m for m in members_added if m.id != bot_id and m.name]
+            await self._installed(turn_context, people[0].name if people else "")
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         conversation_type = turn_context.activity.conversation.conversation_type
         if conversation_type == "channel":
             await references.remember_channel(self.services, turn_context.activity)
 
-    async def _installed(self, turn_context: TurnContext) -> None:
+    async def _installed(self, turn_context: TurnContext, member_name: str = "") -> None:
         turn = Turn.of(turn_context)
+        turn.user_name = turn.user_name or member_name
+        if turn.conversation_type != "channel" and turn.user_id:
+            name, email = (
+                ("", None) if turn.user_name else await references.member_profile(turn_context)
+            )
+            turn.user_name = turn.user_name or name
+            await references.remember_person(
+                self.services,
+                turn.user_id,
+                turn.user_name,
+                turn_context.activity.locale or turn.lang,
+                turn_context.activity,
+                email,
+            )
         if turn.conversation_type == "channel":
             await references.remember_channel(self.services, turn_context.activity)
             await self.router.emit("installed_team", turn, self.services)
@@ -151,6 +189,9 @@ class CopBot(TeamsActivityHandler):
             await self.router.emit("installed_personal", turn, self.services)
 
 
-def _error(status: int, code: str, message: str) -> AdaptiveCardInvokeResponse:
-    value: dict[str, Any] = {"code": code, "message": message}
-    return AdaptiveCardInvokeResponse(status_code=status, type=ERROR_CONTENT_TYPE, value=value)
+def _problem(message: str) -> dict[str, str]:
+    return {"code": "BadRequest", "message": message}
+
+
+def _invoke_body(status: int, content_type: str, value: Any) -> dict[str, Any]:
+    return {"statusCode": status, "type": content_type, "value": value}

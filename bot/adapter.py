@@ -6,14 +6,17 @@ import traceback
 from dataclasses import dataclass
 
 import structlog
-from botbuilder.core import TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
+from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import ServiceClientCredentialsFactory
 
+from bot import sdk_patches  # noqa: F401  (applies itself on import)
 from copbot.i18n import lang_from_locale, t
+from copbot.metrics import Metrics
 
 log = structlog.get_logger(__name__)
 
@@ -34,25 +37,45 @@ class AdapterConfig:
 
 
 def build_adapter(
-    config: AdapterConfig, credentials_factory: ServiceClientCredentialsFactory | None = None
+    config: AdapterConfig,
+    credentials_factory: ServiceClientCredentialsFactory | None = None,
+    metrics: Metrics | None = None,
 ) -> CloudAdapter:
     auth = ConfigurationBotFrameworkAuthentication(config, credentials_factory=credentials_factory)
     adapter = CloudAdapter(auth)
-    adapter.on_turn_error = _on_turn_error
+    adapter.on_turn_error = turn_error_handler(metrics or Metrics())
     return adapter
 
 
-async def _on_turn_error(context: TurnContext, error: Exception) -> None:
-    """A bug in a handler: log it with ids (no message text) and tell the person politely."""
-    activity = context.activity
-    log.error(
-        "turn.error",
-        activity_type=activity.type,
-        error=type(error).__name__,
-        traceback="".join(traceback.format_exception(error))[-4000:],
-    )
-    if activity.type == "message":
+def turn_error_handler(metrics: Metrics):  # type: ignore[no-untyped-def]
+    async def on_turn_error(context: TurnContext, error: Exception) -> None:
+        """A bug in a handler: log it with ids (no message text), tell the person politely."""
+        activity = context.activity
+        metrics.turn_errors.labels(activity.type or "unknown").inc()
+        log.error(
+            "turn.error",
+            activity_type=activity.type,
+            error=type(error).__name__,
+            traceback="".join(traceback.format_exception(error))[-4000:],
+        )
+        lang = lang_from_locale(activity.locale)
         try:
-            await context.send_activity(t(lang_from_locale(activity.locale), "error_generic"))
+            if activity.type == ActivityTypes.invoke:
+                # Universal Actions carry their status in the body: the card shows the message.
+                body = {
+                    "statusCode": 500,
+                    "type": "application/vnd.microsoft.error",
+                    "value": {"code": "InternalError", "message": t(lang, "error_generic")},
+                }
+                await context.send_activity(
+                    Activity(
+                        type=ActivityTypes.invoke_response,
+                        value=InvokeResponse(status=200, body=body),
+                    )
+                )
+            elif activity.type == ActivityTypes.message:
+                await context.send_activity(t(lang, "error_generic"))
         except Exception as send_error:  # the channel may be the thing that failed
             log.warning("turn.error_reply_failed", error=type(send_error).__name__)
+
+    return on_turn_error

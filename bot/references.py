@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import structlog
 from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity
 
 from copbot.services import Services
 from copbot.store import people
+
+log = structlog.get_logger(__name__)
 
 
 def reference_of(activity: Activity) -> dict:
@@ -14,7 +20,12 @@ def reference_of(activity: Activity) -> dict:
 
 
 async def remember_person(
-    services: Services, person_id: str, name: str, locale: str, activity: Activity
+    services: Services,
+    person_id: str,
+    name: str,
+    locale: str,
+    activity: Activity,
+    email: str | None = None,
 ) -> None:
     await people.remember_person(
         services.db,
@@ -24,7 +35,22 @@ async def remember_person(
         services.clock.now(),
         reference=reference_of(activity),
         conversation_id=activity.conversation.id,
+        email=email,
     )
+
+
+async def member_profile(turn_context: TurnContext) -> tuple[str, str | None]:
+    """The sender's name and email from Teams' roster (conversationUpdate carries neither)."""
+    sender = turn_context.activity.from_property
+    if sender is None or not sender.id:
+        return "", None
+    try:
+        async with asyncio.timeout(5):
+            member = await TeamsInfo.get_member(turn_context, sender.id)
+    except Exception as exc:  # the roster is a nicety: greet without a name
+        log.info("profile.unavailable", reason=type(exc).__name__)
+        return "", None
+    return member.name or "", member.email or member.user_principal_name
 
 
 async def remember_channel(services: Services, activity: Activity) -> None:

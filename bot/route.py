@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from urllib.parse import urlparse
 
 import structlog
@@ -18,10 +19,16 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import AuthenticateRequestResult
 
+from copbot.metrics import Metrics
+
 log = structlog.get_logger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
 KNOWN_TYPES = {t.value for t in ActivityTypes}
+# The SDK assumes these shapes and raises deep inside a turn when they differ.
+OBJECT_FIELDS = ("from", "recipient", "channelData", "conversation")
+LIST_OF_OBJECT_FIELDS = ("membersAdded", "membersRemoved", "attachments", "entities")
+STRING_FIELDS = ("text", "name", "locale", "channelId", "id", "replyToId", "action")
 
 
 def problem(status: int, code: str, message: str) -> web.Response:
@@ -47,57 +54,79 @@ def parse_activity(body: bytes) -> Activity | web.Response:
     conversation = data.get("conversation")
     if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str):
         return problem(400, "BadRequest", "the activity needs a 'conversation' with an 'id'")
-    sender = data.get("from")
-    if sender is not None and not isinstance(sender, dict):
-        return problem(400, "BadRequest", "'from' must be an object")
+    for name in OBJECT_FIELDS:
+        if data.get(name) is not None and not isinstance(data[name], dict):
+            return problem(400, "BadRequest", f"'{name}' must be an object")
+    for name in LIST_OF_OBJECT_FIELDS:
+        items = data.get(name)
+        if items is not None and not (
+            isinstance(items, list) and all(isinstance(i, dict) for i in items)
+        ):
+            return problem(400, "BadRequest", f"'{name}' must be a list of objects")
+    for name in STRING_FIELDS:
+        if data.get(name) is not None and not isinstance(data[name], str):
+            return problem(400, "BadRequest", f"'{name}' must be a string")
     try:
         activity = Activity().deserialize(data)
     except Exception as exc:  # msrest raises several kinds; all mean a malformed activity
         return problem(400, "BadRequest", f"malformed activity: {str(exc)[:200]}")
-    if activity.text is not None and not isinstance(activity.text, str):
-        return problem(400, "BadRequest", "'text' must be a string")
     return activity
 
 
 class MessagesEndpoint:
-    def __init__(self, adapter: CloudAdapter, bot: Bot, *, authenticate_in_thread: bool):
+    def __init__(
+        self, adapter: CloudAdapter, bot: Bot, *, authenticate_in_thread: bool, metrics: Metrics
+    ):
         self.adapter = adapter
         self.bot = bot
+        self.metrics = metrics
         # The SDK fetches OpenID metadata with blocking `requests`; keep that off the event loop.
         self.authenticate_in_thread = authenticate_in_thread
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
+        started = time.perf_counter()
+        activity = await self._read(request)
+        if isinstance(activity, web.Response):
+            kind, response = "invalid", activity
+        else:
+            kind = activity.type
+            response = await self._process(activity, request.headers.get("Authorization", ""))
+        outcome = "ok" if response.status < 400 else str(response.status)
+        self.metrics.turns.labels(kind, outcome).inc()
+        self.metrics.turn_seconds.labels(kind).observe(time.perf_counter() - started)
+        return response
+
+    async def _read(self, request: web.Request) -> Activity | web.Response:
+        """The activity of the request, or the 4xx that says what is wrong with the request."""
+        too_large = problem(
+            413, "PayloadTooLarge", f"an activity may be at most {MAX_BODY_BYTES} bytes"
+        )
         if request.content_type != "application/json":
             return problem(415, "UnsupportedMediaType", "send the activity as application/json")
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-            return problem(
-                413, "PayloadTooLarge", f"an activity may be at most {MAX_BODY_BYTES} bytes"
-            )
+            return too_large
         try:
             body = await request.content.read(MAX_BODY_BYTES + 1)
         except (ConnectionError, asyncio.IncompleteReadError) as exc:
             return problem(400, "BadRequest", f"could not read the body: {type(exc).__name__}")
         if len(body) > MAX_BODY_BYTES:
-            return problem(
-                413, "PayloadTooLarge", f"an activity may be at most {MAX_BODY_BYTES} bytes"
-            )
-        activity = parse_activity(body)
-        if isinstance(activity, web.Response):
-            return activity
+            return too_large
+        return parse_activity(body)
 
-        auth = await self._authenticate(activity, request.headers.get("Authorization", ""))
+    async def _process(self, activity: Activity, authorization: str) -> web.Response:
+        auth = await self._authenticate(activity, authorization)
         if auth is None:
             return problem(401, "Unauthorized", "the request is not authenticated")
-
         invoke_response = await self.adapter.process_activity(auth, activity, self.bot.on_turn)
-        if invoke_response is not None:
-            if invoke_response.status == 501:  # the SDK's answer to an invoke no handler knows
-                name = str(activity.name or "")[:80]
-                return problem(
-                    400, "UnsupportedInvoke", f"this bot does not handle invoke {name!r}"
-                )
-            return web.json_response(invoke_response.body, status=invoke_response.status)
-        return web.Response(status=201)
+        if invoke_response is None:
+            return web.Response(status=201)
+        if invoke_response.status == 501:  # the SDK's answer to an invoke no handler knows
+            name = str(activity.name or "")[:80]
+            return problem(400, "UnsupportedInvoke", f"this bot does not handle invoke {name!r}")
+        body = invoke_response.body
+        if hasattr(body, "serialize"):  # e.g. ExpectedReplies for deliveryMode=expectReplies
+            body = body.serialize()
+        return web.json_response(body, status=invoke_response.status)
 
     async def _authenticate(
         self, activity: Activity, header: str

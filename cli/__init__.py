@@ -15,10 +15,22 @@ app = typer.Typer(
 )
 
 # Command modules, each calling `register(app)`.
-COMMAND_MODULES = ["cli.core"]
+COMMAND_MODULES = [
+    "cli.core",
+    "cli.recommend",
+    "cli.requests",
+    "cli.meetings",
+    "cli.package",
+    "cli.admin",
+]
 
 
 def main() -> None:
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(app)
+        try:
+            module = importlib.import_module(name)
+        except Exception as exc:  # one broken command group must not take the others down
+            typer.secho(f"copbot: commands of {name} are unavailable: {exc!r}", err=True, fg="red")
+            continue
+        module.register(app)
     app()

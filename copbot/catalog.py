@@ -8,6 +8,7 @@ as warnings or errors.
 
 from __future__ import annotations
 
+import functools
 import re
 import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
@@ -91,6 +92,22 @@ class Cadence(_Strict):
     time: str = "10:00"  # local start time
     duration_minutes: int = Field(60, ge=5, le=600)
     title: LocalizedText | None = None
+    # A theme or agenda for some occurrences, keyed by the occurrence's local date (YYYY-MM-DD).
+    themes: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("themes")
+    @classmethod
+    def _theme_dates(cls, v: dict[str, str]) -> dict[str, str]:
+        from datetime import date
+
+        for key in v:
+            try:
+                date.fromisoformat(str(key))
+            except ValueError as exc:
+                raise ValueError(
+                    f"themes are keyed by the meeting's date (YYYY-MM-DD), got {key!r}"
+                ) from exc
+        return {str(k): str(t) for k, t in v.items()}
 
     @field_validator("rrule")
     @classmethod
@@ -124,6 +141,42 @@ class Cadence(_Strict):
         return v
 
 
+class OneOffEvent(_Strict):
+    """A single event of the CoP (a webinar, a training) in its time zone, besides the cadence."""
+
+    title: LocalizedText | str
+    start: str  # local start "YYYY-MM-DD HH:MM"
+    duration_minutes: int = Field(60, ge=5, le=600)
+    theme: str = ""
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: LocalizedText | str) -> LocalizedText | str:
+        if isinstance(v, str) and not v.strip():
+            raise ValueError("an event needs a title")
+        return v
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, v: str) -> str:
+        from datetime import datetime
+
+        try:
+            parsed = datetime.fromisoformat(v.strip().replace(" ", "T", 1))
+        except ValueError as exc:
+            raise ValueError(
+                f"an event start is 'YYYY-MM-DD HH:MM' (local time), got {v!r}"
+            ) from exc
+        if parsed.tzinfo is not None:
+            raise ValueError(
+                f"an event start is local to the CoP's time_zone, without offset: {v!r}"
+            )
+        return parsed.strftime("%Y-%m-%d %H:%M")
+
+    def title_in(self, lang: Lang) -> str:
+        return self.title if isinstance(self.title, str) else self.title.get(lang)
+
+
 class Community(_Strict):
     id: str
     name: LocalizedText  # full name with the abbreviation spelled out: "Urban Basic Services (UBS)"
@@ -142,6 +195,8 @@ class Community(_Strict):
     team_url: str = ""
     time_zone: str = "Africa/Nairobi"
     meetings: list[Cadence] = Field(default_factory=lambda: [Cadence()])
+    events: list[OneOffEvent] = Field(default_factory=list)  # one-off webinars, trainings...
+    channel_language: Lang = "en"  # the language of the bot's posts in the CoP's channel
 
     @field_validator("id")
     @classmethod
@@ -173,6 +228,14 @@ class Community(_Strict):
                 raise ValueError(
                     f"name.{lang} must spell the abbreviation out, like 'Full Name ({self.id})'"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _events_once(self) -> Community:
+        starts = [e.start for e in self.events]
+        for start in starts:
+            if starts.count(start) > 1:
+                raise ValueError(f"two events start at {start}: give each its own time")
         return self
 
     # -- reading helpers --------------------------------------------------------------------
@@ -248,14 +311,10 @@ class Catalog:
         key = aad_object_id.lower()
         return [c for c in self.communities if key in c.focal_point_ids()]
 
-    def resolve(self, text: str) -> Community | None:
-        """The community a person names: by id ("UBS"), or by name / alias in any language."""
-        words = fold(text)
-        tokens = set(re.findall(r"[a-z0-9]+", words))
-        for c in self.communities:
-            if c.id.lower() in tokens:
-                return c
-        best: tuple[int, Community] | None = None
+    @functools.cached_property
+    def _name_patterns(self) -> list[tuple[int, re.Pattern[str], Community]]:
+        """Every name, short name and alias, folded, longest first (built once per catalog)."""
+        patterns = []
         for c in self.communities:
             names = [c.name.get(lang) for lang in LANGS]
             if c.short_name:
@@ -263,12 +322,21 @@ class Catalog:
             names += [alias for _, alias in c.aliases.all()]
             for name in names:
                 candidate = fold(re.sub(r"\s*\([^)]*\)", "", name)).strip()
-                named = candidate and re.search(
-                    rf"(?<![a-z0-9]){re.escape(candidate)}(?![a-z0-9])", words
-                )
-                if named and (best is None or len(candidate) > best[0]):
-                    best = (len(candidate), c)
-        return best[1] if best else None
+                if candidate:
+                    pattern = re.compile(rf"(?<![a-z0-9]){re.escape(candidate)}(?![a-z0-9])")
+                    patterns.append((len(candidate), pattern, c))
+        return sorted(patterns, key=lambda p: -p[0])
+
+    def resolve(self, text: str) -> Community | None:
+        """The community a person names: by id ("UBS"), or by name / alias in any language.
+
+        The longest name found wins ("Climate Change" over "climate")."""
+        words = fold(text)
+        tokens = set(re.findall(r"[a-z0-9]+", words))
+        for c in self.communities:
+            if c.id.lower() in tokens:
+                return c
+        return next((c for _, pattern, c in self._name_patterns if pattern.search(words)), None)
 
     def localized_name(self, cop_id: str, lang: Lang) -> str:
         c = self.get(cop_id)

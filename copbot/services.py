@@ -8,6 +8,7 @@ from typing import Any
 from copbot.catalog import Catalog
 from copbot.clock import Clock
 from copbot.directory import Directory
+from copbot.metrics import Metrics
 from copbot.notifier import Notifier
 from copbot.store import Database
 
@@ -22,6 +23,12 @@ class BotConfig:
     public_base_url: str = "http://127.0.0.1:3978"
     admin_ids: tuple[str, ...] = ()
     skills_profile_url: str = ""
+    request_reminder_days: float = 3
+    request_escalation_days: float = 7
+    meetings_announce_days: float = 7
+    meetings_digest_hours: float = 24
+    meetings_day_reminder: bool = False
+    meetings_tick_seconds: float = 60
 
 
 @dataclass
@@ -34,6 +41,7 @@ class Services:
     notifier: Notifier
     # Feature services (finder, membership, meetings...) register themselves here by name.
     features: dict[str, Any] = field(default_factory=dict)
+    metrics: Metrics = field(default_factory=Metrics)
 
     def is_admin(self, person_id: str) -> bool:
         return person_id.lower() in {a.lower() for a in self.config.admin_ids}

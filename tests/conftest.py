@@ -129,13 +129,21 @@ async def bot_factory(
         database_url: str | None = None,
         clock: FakeClock | None = None,
         directory: Any = None,
+        credentials_factory: Any = None,
+        adapter_overrides: dict[str, str] | None = None,
         **settings_values: Any,
     ) -> RunningBot:
         settings = make_settings(
             DATABASE_URL=database_url or f"sqlite:///{tmp_path / 'bot.sqlite3'}", **settings_values
         )
         clock = clock or FakeClock()
-        components = composition.build_components(settings, clock=clock, directory=directory)
+        components = composition.build_components(
+            settings,
+            clock=clock,
+            directory=directory,
+            credentials_factory=credentials_factory,
+            adapter_overrides=adapter_overrides,
+        )
         server = TestServer(composition.create_web_app(components), host="127.0.0.1")
         await server.start_server()
         session = aiohttp.ClientSession()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.features import core
+from bot.features import admin, core, finder, meetings, membership
 from bot.router import Router
 
-FEATURES = [core]
+FEATURES = [core, meetings, membership, admin, finder]
 
 
 def build_router() -> Router:

@@ -89,6 +89,10 @@ async def show_details(turn: Turn, services: Services) -> None:
     name = turn.original("name") or turn.text
     community = services.catalog.resolve(name or "")
     if community is None:
+        # "tell me about water": not a community's name, but a topic the finder may place.
+        answer = services.features.get("answer_if_confident")
+        if answer is not None and await answer(turn, services):
+            return
         await turn.reply(turn.t("unknown_community", name=(name or "")[:80]))
         await show_list(turn, services)
         return

@@ -21,21 +21,22 @@ async def remember_person(
     *,
     reference: dict[str, Any] | None = None,
     conversation_id: str | None = None,
+    email: str | None = None,
 ) -> None:
+    """Record a person's visit. An empty name or a missing email never erases a known one."""
+    values: dict[str, Any] = {
+        "id": person_id,
+        "name": name[:256],
+        "locale": locale[:16],
+        "first_seen_at": now,
+        "last_seen_at": now,
+    }
+    update = ["locale", "last_seen_at"] + (["name"] if name else [])
+    if email:
+        values["email"] = email[:320]
+        update.append("email")
     async with db.session() as session:
-        await upsert(
-            session,
-            Person.__table__,
-            {
-                "id": person_id,
-                "name": name[:256],
-                "locale": locale[:16],
-                "first_seen_at": now,
-                "last_seen_at": now,
-            },
-            keys=["id"],
-            update=["name", "locale", "last_seen_at"],
-        )
+        await upsert(session, Person.__table__, values, keys=["id"], update=update)
         if reference is not None and conversation_id:
             await _save_reference(
                 session, f"user:{person_id}", "personal", conversation_id, reference, now

@@ -53,7 +53,17 @@ def card_text(card: dict[str, Any]) -> str:
                 for k in ("text", "title", "value", "label", "placeholder")
                 if isinstance(node.get(k), str)
             )
-            for key in ("body", "items", "columns", "actions", "facts", "card", "inlines"):
+            for key in (
+                "body",
+                "items",
+                "columns",
+                "actions",
+                "facts",
+                "card",
+                "inlines",
+                "rows",
+                "cells",
+            ):
                 walk(node.get(key))
         elif isinstance(node, list):
             for item in node:
@@ -68,13 +78,19 @@ class FakeConnector:
     records: list[Record] = field(default_factory=list)
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
     fail_next: int = 0  # answer the next N sends with 503
+    authorizations: list[str] = field(default_factory=list)  # Authorization header of each call
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
     url: str = ""
 
     async def start(self) -> FakeConnector:
-        app = web.Application()
+        @web.middleware
+        async def record_auth(request: web.Request, handler: Any) -> web.StreamResponse:
+            self.authorizations.append(request.headers.get("Authorization", ""))
+            return await handler(request)
+
+        app = web.Application(middlewares=[record_auth])
         app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._reply)

@@ -145,3 +145,14 @@ async def test_a_person_is_remembered_with_a_way_to_reach_them(bot: RunningBot) 
     assert reference is not None
     assert reference["conversation"]["id"] == bot.client.personal_conversation(ALICE)
     assert reference["serviceUrl"] == bot.connector.url
+
+
+async def test_a_topic_where_a_community_name_was_expected_gets_the_recommendation(
+    bot: RunningBot,
+) -> None:
+    response = await bot.client.say("tell me about water and sanitation")
+    text = card_text(response.cards[0])
+    names = ["Urban Basic Services (UBS)", "Climate Change (CC)", "Land, Housing and Shelter (LHS)"]
+    shown = sorted((text.index(n), n) for n in names if n in text)
+    assert shown[0][1] == "Urban Basic Services (UBS)"  # the best match first
+    assert "I don't know a community" not in " ".join(response.texts)

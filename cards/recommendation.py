@@ -1,0 +1,132 @@
+"""Cards of "which CoP fits me": the ranked recommendation, and the "not sure" answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cards.elements import action_set, card, container, escape, heading, submit, text
+from copbot.catalog import Catalog, Community
+from copbot.finder import Match, Recommendation
+from copbot.i18n import Lang, t
+
+SHOWN = 3  # communities on the card, best first
+
+
+def _reason(match: Match, lang: Lang) -> str:
+    """What in the person's words matched, escaped (it is their text)."""
+    return t(lang, "finder_reason", terms=", ".join(escape(term) for term in match.terms[:5]))
+
+
+def _join_buttons(community: Community, lang: Lang, *, primary: bool) -> list[dict[str, Any]]:
+    buttons = []
+    if primary:
+        buttons.append(
+            submit(
+                t(lang, "finder_join_primary"),
+                "join",
+                style="positive",
+                cop=community.id,
+                role="primary",
+            )
+        )
+    buttons.append(
+        submit(t(lang, "finder_join_secondary"), "join", cop=community.id, role="secondary")
+    )
+    buttons.append(submit(t(lang, "button_details"), "details", cop=community.id))
+    return buttons
+
+
+def _focal_points(community: Community, lang: Lang) -> dict[str, Any]:
+    names = ", ".join(fp.name for fp in community.focal_points)
+    return text(f"{t(lang, 'focal_points')}: {names}", subtle=True, spacing="Small")
+
+
+def _community(
+    rank: int | None, community: Community, match: Match, lang: Lang, *, primary: bool
+) -> list[dict[str, Any]]:
+    title = (
+        f"**{rank}. {community.display_name(lang)}**"
+        if rank
+        else f"**{community.display_name(lang)}**"
+    )
+    if community.cross_cutting:
+        title += f" · _{t(lang, 'cross_cutting')}_"
+    items = [text(title), text(community.lead.get(lang), spacing="Small")]
+    if match.terms:
+        items.append(text(_reason(match, lang), color="Accent", spacing="Small"))
+    items.append(_focal_points(community, lang))
+    items.append(action_set(_join_buttons(community, lang, primary=primary)))
+    return items
+
+
+def recommendation_card(rec: Recommendation, catalog: Catalog, lang: Lang) -> dict[str, Any]:
+    """Up to three communities, best first, each with its lead, why it matched and buttons to join
+    as primary or secondary; then the cross-cutting community to join as well (when the best one is
+    not cross-cutting)."""
+    body: list[dict[str, Any]] = [
+        heading(t(lang, "finder_title")),
+        text(t(lang, "finder_intro"), subtle=True),
+    ]
+    shown: list[tuple[Community, Match]] = []
+    for match in rec.shortlist(SHOWN):
+        community = catalog.get(match.cop_id)
+        if community is not None:
+            shown.append((community, match))
+    for rank, (community, match) in enumerate(shown, 1):
+        body.append(
+            container(_community(rank, community, match, lang, primary=True), separator=True)
+        )
+    fallback = [
+        f"{rank}. {c.display_name(lang)}" + (f" ({_reason(m, lang)})" if m.terms else "")
+        for rank, (c, m) in enumerate(shown, 1)
+    ]
+    suggestion = rec.cross_cutting
+    extra = catalog.get(suggestion.cop_id) if suggestion else None
+    if suggestion is not None and extra is not None:
+        if any(c.id == extra.id for c, _ in shown):
+            body.append(
+                text(
+                    t(lang, "finder_cross_cutting_listed", name=extra.display_name(lang)),
+                    subtle=True,
+                    separator=True,
+                )
+            )
+        else:
+            intro = (
+                "finder_cross_cutting_matched"
+                if suggestion.terms
+                else "finder_cross_cutting_closest"
+            )
+            body.append(
+                container(
+                    [
+                        text(t(lang, "finder_cross_cutting_title"), weight="Bolder"),
+                        text(t(lang, intro), spacing="Small"),
+                        *_community(None, extra, suggestion, lang, primary=False),
+                    ],
+                    separator=True,
+                    style="emphasis",
+                )
+            )
+            fallback.append(f"+ {extra.display_name(lang)}")
+    return card(
+        body,
+        [submit(t(lang, "button_all"), "list")],
+        fallback_text=f"{t(lang, 'finder_title')}: " + "; ".join(fallback),
+    )
+
+
+def summary(rec: Recommendation, catalog: Catalog, lang: Lang) -> str:
+    """One line for notifications: the suggested communities' names."""
+    names = [catalog.localized_name(m.cop_id, lang) for m in rec.shortlist(SHOWN)]
+    return t(lang, "finder_summary", names=", ".join(names))
+
+
+def not_sure_card(lang: Lang, *, asked: bool = False) -> dict[str, Any]:
+    """No confident match: say so kindly, ask what the work is about, offer the list."""
+    message = t(lang, "finder_ask" if asked else "finder_not_sure")
+    return card(
+        [text(message)],
+        [submit(t(lang, "button_all"), "list"), submit(t(lang, "help_title"), "help")],
+        fallback_text=message,
+    )

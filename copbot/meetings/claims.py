@@ -1,0 +1,300 @@
+"""Exactly-once posts: each (CoP, kind, occurrence, recipient) is claimed in the database first.
+
+    claimed --send ok--> sent
+       |  \\--send raised--> failed --(backoff, meeting not started)--> claimed again
+       \\--lease expired (the sender died mid-send)--> skipped "outcome_unknown"
+    (no row / failed) --meeting started--> skipped "meeting_started"
+
+- The claim is an INSERT ... ON CONFLICT DO NOTHING on the unique key: of two instances (or a
+  tick and `copbot meetings post-now`) exactly one inserts the row and sends.
+- A row left "claimed" past its lease means the process that claimed it stopped between the claim
+  and recording the outcome. Whether Teams received the post is unknown, so it is *not* sent again
+  (a missing post is visible in `copbot meetings list` and can be sent with `post-now --again`;
+  a duplicate in a channel of hundreds of people cannot be taken back). It is marked skipped with
+  the reason and logged as a warning.
+- A send that raised (connector 5xx, bot not installed in the team, no channel configured) is a
+  failure we know about: tried again with exponential backoff while the meeting has not started.
+- Every transition is a compare-and-set UPDATE (WHERE status/attempts/claimed_by match), so two
+  instances never both move a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+
+from copbot.store.db import Database
+from copbot.store.meetings_models import MeetingPost
+from copbot.store.upsert import insert_ignore
+
+CLAIMED, SENT, FAILED, SKIPPED = "claimed", "sent", "failed", "skipped"
+LEASE = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class PostKey:
+    cop_id: str
+    kind: str
+    occurrence_id: str
+    recipient: str = ""  # "" = the CoP's channel; else the person's id
+
+    def where(self):  # type: ignore[no-untyped-def]
+        return (
+            (MeetingPost.cop_id == self.cop_id)
+            & (MeetingPost.kind == self.kind)
+            & (MeetingPost.occurrence_id == self.occurrence_id)
+            & (MeetingPost.recipient == self.recipient)
+        )
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: int
+    key: PostKey
+    attempts: int
+    taken_over: bool = False  # a retry of a failed send
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+async def get(db: Database, key: PostKey) -> MeetingPost | None:
+    async with db.session() as session:
+        return await session.scalar(select(MeetingPost).where(key.where()))
+
+
+async def claim(
+    db: Database, key: PostKey, *, due_at: datetime, now: datetime, instance: str
+) -> Claim | None:
+    """This instance's claim on the post, or None when another has it or it is settled."""
+    async with db.session() as session:
+        inserted = await insert_ignore(
+            session,
+            MeetingPost.__table__,
+            {
+                "cop_id": key.cop_id,
+                "kind": key.kind,
+                "occurrence_id": key.occurrence_id,
+                "recipient": key.recipient,
+                "status": CLAIMED,
+                "due_at": due_at,
+                "claimed_at": now,
+                "claimed_by": instance,
+                "lease_until": now + LEASE,
+                "attempts": 1,
+                "next_attempt_at": None,
+                "sent_at": None,
+                "reason": "",
+                "conversation_id": "",
+                "activity_id": "",
+                "service_url": "",
+            },
+            keys=["cop_id", "kind", "occurrence_id", "recipient"],
+        )
+        row = await session.scalar(select(MeetingPost).where(key.where()))
+    if row is None:  # pragma: no cover - the row exists after the insert
+        return None
+    if inserted:
+        return Claim(row.id, key, 1)
+    if row.status == FAILED and (row.next_attempt_at is None or row.next_attempt_at <= now):
+        async with db.session() as session:
+            result = await session.execute(
+                update(MeetingPost)
+                .where(
+                    (MeetingPost.id == row.id)
+                    & (MeetingPost.status == FAILED)
+                    & (MeetingPost.attempts == row.attempts)
+                )
+                .values(
+                    status=CLAIMED,
+                    claimed_at=now,
+                    claimed_by=instance,
+                    lease_until=now + LEASE,
+                    attempts=row.attempts + 1,
+                )
+            )
+        if result.rowcount == 1:
+            return Claim(row.id, key, row.attempts + 1, taken_over=True)
+    return None
+
+
+async def force_claim(
+    db: Database, key: PostKey, *, due_at: datetime, now: datetime, instance: str
+) -> Claim | None:
+    """A claim even on a settled post (an admin's `post-now --again`); None while one is sending."""
+    fresh = await claim(db, key, due_at=due_at, now=now, instance=instance)
+    if fresh is not None:
+        return fresh
+    row = await get(db, key)
+    if row is None or (row.status == CLAIMED and row.lease_until and row.lease_until > now):
+        return None
+    async with db.session() as session:
+        result = await session.execute(
+            update(MeetingPost)
+            .where(
+                (MeetingPost.id == row.id)
+                & (MeetingPost.status == row.status)
+                & (MeetingPost.attempts == row.attempts)
+            )
+            .values(
+                status=CLAIMED,
+                claimed_at=now,
+                claimed_by=instance,
+                lease_until=now + LEASE,
+                attempts=row.attempts + 1,
+            )
+        )
+    return Claim(row.id, key, row.attempts + 1, True) if result.rowcount == 1 else None
+
+
+async def mark_sent(
+    db: Database,
+    claim_: Claim,
+    *,
+    now: datetime,
+    instance: str,
+    conversation_id: str,
+    activity_id: str,
+    service_url: str,
+) -> None:
+    # Recorded even if the lease expired meanwhile (a slow send that did succeed): the truth wins.
+    async with db.session() as session:
+        await session.execute(
+            update(MeetingPost)
+            .where((MeetingPost.id == claim_.id) & (MeetingPost.claimed_by == instance))
+            .values(
+                status=SENT,
+                sent_at=now,
+                lease_until=None,
+                reason="",
+                conversation_id=conversation_id[:512],
+                activity_id=activity_id[:200],
+                service_url=service_url[:512],
+            )
+        )
+
+
+async def mark_failed(
+    db: Database, claim_: Claim, *, now: datetime, instance: str, reason: str
+) -> datetime:
+    retry_at = now + backoff(claim_.attempts)
+    async with db.session() as session:
+        await session.execute(
+            update(MeetingPost)
+            .where(
+                (MeetingPost.id == claim_.id)
+                & (MeetingPost.claimed_by == instance)
+                & (MeetingPost.status == CLAIMED)
+            )
+            .values(status=FAILED, lease_until=None, next_attempt_at=retry_at, reason=reason[:200])
+        )
+    return retry_at
+
+
+async def mark_skipped(db: Database, claim_: Claim, *, instance: str, reason: str) -> None:
+    async with db.session() as session:
+        await session.execute(
+            update(MeetingPost)
+            .where((MeetingPost.id == claim_.id) & (MeetingPost.claimed_by == instance))
+            .values(status=SKIPPED, lease_until=None, reason=reason[:200])
+        )
+
+
+async def release(db: Database, claim_: Claim, *, instance: str) -> None:
+    """Give a claim up as if it had never been made (nothing was sent)."""
+    async with db.session() as session:
+        await session.execute(
+            delete(MeetingPost).where(
+                (MeetingPost.id == claim_.id) & (MeetingPost.claimed_by == instance)
+            )
+        )
+
+
+async def settle_missed(
+    db: Database, key: PostKey, *, due_at: datetime, now: datetime, instance: str, reason: str
+) -> str | None:
+    """Record a post that can no longer be sent (its meeting started). Returns the reason recorded,
+    or None when there was nothing to record (already sent/skipped, or being sent right now)."""
+    async with db.session() as session:
+        inserted = await insert_ignore(
+            session,
+            MeetingPost.__table__,
+            {
+                "cop_id": key.cop_id,
+                "kind": key.kind,
+                "occurrence_id": key.occurrence_id,
+                "recipient": key.recipient,
+                "status": SKIPPED,
+                "due_at": due_at,
+                "claimed_at": now,
+                "claimed_by": instance,
+                "lease_until": None,
+                "attempts": 0,
+                "next_attempt_at": None,
+                "sent_at": None,
+                "reason": reason[:200],
+                "conversation_id": "",
+                "activity_id": "",
+                "service_url": "",
+            },
+            keys=["cop_id", "kind", "occurrence_id", "recipient"],
+        )
+        if inserted:
+            return reason
+        row = await session.scalar(select(MeetingPost).where(key.where()))
+        if row is None or row.status in (SENT, SKIPPED):
+            return None
+        if row.status == CLAIMED and row.lease_until and row.lease_until > now:
+            return None  # someone is sending it this instant; they record the outcome
+        why = (
+            f"{reason} (last error: {row.reason})"
+            if row.status == FAILED
+            else f"outcome_unknown: {row.claimed_by} stopped while sending"
+        )
+        result = await session.execute(
+            update(MeetingPost)
+            .where(
+                (MeetingPost.id == row.id)
+                & (MeetingPost.status == row.status)
+                & (MeetingPost.attempts == row.attempts)
+            )
+            .values(status=SKIPPED, lease_until=None, reason=why[:200])
+        )
+    return why if result.rowcount == 1 else None
+
+
+async def expire_stale(db: Database, key: PostKey, *, now: datetime) -> MeetingPost | None:
+    """A claim whose lease expired before its outcome was recorded: settle it as skipped."""
+    row = await get(db, key)
+    if row is None or row.status != CLAIMED or not row.lease_until or row.lease_until > now:
+        return None
+    async with db.session() as session:
+        result = await session.execute(
+            update(MeetingPost)
+            .where(
+                (MeetingPost.id == row.id)
+                & (MeetingPost.status == CLAIMED)
+                & (MeetingPost.claimed_by == row.claimed_by)
+                & (MeetingPost.attempts == row.attempts)
+            )
+            .values(
+                status=SKIPPED,
+                lease_until=None,
+                reason=f"outcome_unknown: {row.claimed_by} stopped while sending"[:200],
+            )
+        )
+    return row if result.rowcount == 1 else None
+
+
+async def posts_of(db: Database, occurrence_ids: list[str]) -> list[MeetingPost]:
+    if not occurrence_ids:
+        return []
+    async with db.session() as session:
+        rows = await session.scalars(
+            select(MeetingPost).where(MeetingPost.occurrence_id.in_(occurrence_ids))
+        )
+        return list(rows)

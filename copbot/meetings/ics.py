@@ -1,0 +1,79 @@
+"""iCalendar feeds (RFC 5545) of CoP meetings that Outlook, Google Calendar or Apple Calendar can
+subscribe to, or open for one meeting ("Add to calendar").
+
+Every occurrence is one VEVENT (expanded, not an RRULE: skips, moves and themes are per
+occurrence) with a stable UID, DTSTART/DTEND in the CoP's zone with its VTIMEZONE, a SEQUENCE
+that grows with every change, and STATUS:CANCELLED for a skipped occurrence, so a subscribed
+calendar updates the entry instead of duplicating it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import icalendar
+
+from copbot.catalog import Catalog
+from copbot.i18n import Lang, t
+from copbot.meetings.occurrences import Occurrence
+
+PRODID = "-//UN-Habitat//CoP Bot//EN"
+UID_DOMAIN = "copbot.unhabitat.org"
+CONTENT_TYPE = "text/calendar"
+
+
+def uid_of(occurrence: Occurrence) -> str:
+    """Stable across feeds, restarts and moves: derived from the occurrence id only."""
+    digest = hashlib.sha1(occurrence.id.encode(), usedforsecurity=False).hexdigest()[:16]
+    safe = occurrence.id.replace(":", "-")
+    return f"{safe}-{digest}@{UID_DOMAIN}"
+
+
+def build_calendar(
+    occurrences: Iterable[Occurrence],
+    catalog: Catalog,
+    *,
+    name: str,
+    lang: Lang,
+    now: datetime,
+    base_url: str,
+    refresh: timedelta = timedelta(hours=6),
+) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("name", name)
+    cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", icalendar.vDuration(refresh).to_ical().decode())
+    for occ in occurrences:
+        community = catalog.get(occ.cop_id)
+        cop_name = community.display_name(lang) if community else occ.cop_id
+        event = icalendar.Event()
+        event.add("uid", uid_of(occ))
+        event.add("dtstamp", now)
+        event.add("dtstart", occ.local_start)
+        event.add("dtend", occ.local_start + occ.duration)
+        summary = occ.title_in(lang)
+        if occ.theme:
+            summary += f": {occ.theme}"
+        event.add("summary", summary)
+        lines = [cop_name]
+        if occ.theme:
+            lines.append(t(lang, "meetings_ics_theme", theme=occ.theme))
+        lines.append(t(lang, "meetings_ics_questions"))
+        event.add("description", "\n".join(lines))
+        event.add("categories", [cop_name])
+        event.add("sequence", occ.sequence)
+        event.add("status", "CANCELLED" if occ.skipped else "CONFIRMED")
+        event.add("transp", "TRANSPARENT" if occ.skipped else "OPAQUE")
+        if occ.updated_at:
+            event.add("last-modified", occ.updated_at)
+        event.add("url", f"{base_url}/calendar/{occ.cop_id}.ics")
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
