@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 import structlog
 from aiohttp import web
+from apscheduler.triggers.cron import CronTrigger
 from botframework.connector.auth import ServiceClientCredentialsFactory
 
 from bot.activity_handler import CopBot
@@ -30,10 +31,11 @@ from copbot.clock import Clock, SystemClock
 from copbot.directory import Directory
 from copbot.directory_metrics import InstrumentedDirectory
 from copbot.metrics import Metrics
+from copbot.retention import RetentionPolicy, purge
 from copbot.services import BotConfig, Services
 from copbot.store import Database, DatabaseUnavailable
 from graph.local_directory import LocalDirectory
-from scheduler.runner import JobRunner
+from scheduler.runner import Job, JobRunner
 from settings import DirectoryMode, LogFormat, Settings
 
 log = structlog.get_logger("copbot.app")
@@ -200,6 +202,8 @@ def build_components(
         metrics=metrics,
     )
     runner = JobRunner()
+    if settings.retention_days:
+        runner.add(retention_job(services, retention_policy(settings)))
     for feature in FEATURES:
         setup = getattr(feature, "setup", None)
         if setup is not None:
@@ -216,6 +220,20 @@ def build_components(
         runner=runner,
         catalog_problems=catalog_problems,
     )
+
+
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    return RetentionPolicy(
+        days=settings.retention_days, audit_days=settings.audit_retention_days or 36500
+    )
+
+
+def retention_job(services: Services, policy: RetentionPolicy) -> Job:
+    async def run() -> None:
+        await purge(services.db, services.clock.now(), policy)
+
+    # Daily at 03:17 UTC: out of office hours in Nairobi, and not on the hour other jobs favour.
+    return Job("retention.purge", run, CronTrigger(hour=3, minute=17, timezone="UTC"), 3600)
 
 
 # -- HTTP ---------------------------------------------------------------------------------------

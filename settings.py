@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     port: int = Field(3978, alias="PORT", ge=1, le=65535)
     public_base_url: str = Field("http://127.0.0.1:3978", alias="PUBLIC_BASE_URL")
 
+    # Personal data no longer needed is purged daily after this many days (0: never).
+    retention_days: int = Field(365, alias="RETENTION_DAYS", ge=0)
+    audit_retention_days: int = Field(730, alias="AUDIT_RETENTION_DAYS", ge=0)
+
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     log_format: LogFormat = Field(LogFormat.CONSOLE, alias="LOG_FORMAT")
 

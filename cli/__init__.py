@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "cli.meetings",
     "cli.package",
     "cli.admin",
+    "cli.retention",
 ]
 
 

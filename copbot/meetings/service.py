@@ -59,6 +59,8 @@ log = structlog.get_logger(__name__)
 
 MAX_QUESTION = 1000
 MAX_QUESTIONS_PER_PERSON = 10  # per occurrence: a generous bound against a stuck button
+# A post sent this long after its time was missed (the app was down), not just the tick's delay.
+LATE_AFTER_MINUTES = 5
 CHANGE = "change"  # kind prefix of the notice posted when an announced meeting is skipped or moved
 
 
@@ -411,6 +413,7 @@ class MeetingsService:
                 stale = await claims.expire_stale(self.db, key, now=now)
                 if stale is not None:
                     report.skipped.append(_label(key))
+                    self._count(key.kind, "skipped")
                     log.warning(
                         "meetings.post_outcome_unknown",
                         cop_id=key.cop_id,
@@ -440,6 +443,7 @@ class MeetingsService:
                     self.db, claim, instance=self.instance, reason=settled.reason
                 )
             report.skipped.append(_label(key))
+            self._count(key.kind, "skipped")
             log.info(
                 "meetings.post_skipped",
                 cop_id=key.cop_id,
@@ -454,6 +458,7 @@ class MeetingsService:
                 self.db, claim, now=now, instance=self.instance, reason=reason
             )
             report.failed.append(_label(key))
+            self._count(key.kind, "failed")
             log.warning(
                 "meetings.post_failed",
                 cop_id=key.cop_id,
@@ -475,16 +480,24 @@ class MeetingsService:
             service_url=sent.service_url,
         )
         report.sent.append(_label(key))
+        late_minutes = (
+            0
+            if key.kind.startswith(CHANGE)
+            else int((now - self.post_time(key.kind, occ)).total_seconds() // 60)
+        )
+        self._count(key.kind, "late" if late_minutes > LATE_AFTER_MINUTES else "sent")
         log.info(
             "meetings.posted",
             cop_id=key.cop_id,
             kind=key.kind,
             occurrence_id=key.occurrence_id,
             recipient=key.recipient,
-            late_minutes=int((now - self.post_time(key.kind, occ)).total_seconds() // 60)
-            if not key.kind.startswith(CHANGE)
-            else 0,
+            late_minutes=late_minutes,
         )
+
+    def _count(self, kind: str, outcome: str) -> None:
+        label = CHANGE if kind.startswith(CHANGE) else kind
+        self.services.metrics.meeting_posts.labels(label, outcome).inc()
 
     async def _post(self, key: PostKey, occ: Occurrence, community: Community) -> SentMessage:
         notifier = self.services.notifier
@@ -525,6 +538,7 @@ class MeetingsService:
             )
             if reason is not None:
                 report.skipped.append(_label(key))
+                self._count(key.kind, "skipped")
                 log.warning(
                     "meetings.post_missed",
                     cop_id=key.cop_id,

@@ -156,6 +156,14 @@ async def test_announcement_is_posted_once_a_week_before_in_the_cops_channel(
     assert len(channel_posts(bot)) == 1
 
 
+def post_metric(bot, kind: str, outcome: str) -> float:
+    """copbot_meeting_posts_total{kind, outcome}, as /metrics shows it."""
+    value = bot.services.metrics.registry.get_sample_value(
+        "copbot_meeting_posts_total", {"kind": kind, "outcome": outcome}
+    )
+    return value or 0.0
+
+
 async def test_a_restart_on_the_same_database_does_not_post_again(clean_db: str, start_bot) -> None:
     clock = FakeClock(ANNOUNCE_AT + timedelta(minutes=1))
     first = await installed(clock, start_bot)
@@ -177,6 +185,7 @@ async def test_a_post_missed_while_down_is_sent_late_if_the_meeting_has_not_star
     report = await (await meetings(bot)).tick()
     assert f"announcement {DEC}" in ubs(report.sent)
     assert "16 December 2026" in card_text(channel_posts(bot)[0].card)
+    assert post_metric(bot, "announcement", "late") >= 1  # operators see it went out late
 
 
 async def test_a_post_missed_until_the_meeting_started_is_skipped_not_sent(
@@ -189,8 +198,11 @@ async def test_a_post_missed_until_the_meeting_started_is_skipped_not_sent(
     assert f"announcement {DEC}" in ubs(report.skipped)
     (row,) = [r for r in await rows(bot) if r.occurrence_id == DEC and r.kind == "announcement"]
     assert row.status == "skipped" and row.reason == "meeting_started"
+    skipped = post_metric(bot, "announcement", "skipped")
+    assert skipped >= 1
     clock.advance(hours=1)
     assert ubs((await (await meetings(bot)).tick()).skipped) == []  # recorded once
+    assert post_metric(bot, "announcement", "skipped") == skipped
 
 
 async def test_a_claim_left_by_a_crashed_instance_is_not_sent_twice(
