@@ -9,8 +9,10 @@ VALIDATORS := tools/validators
 
 .PHONY: run test lint format install playground validators chromium clean
 
+LOCALE ?= en-US
+
 run: install playground
-	$(BIN)/python tools/run_local.py
+	$(BIN)/python tools/run_local.py --locale $(LOCALE)
 
 test: install playground validators chromium
 	$(BIN)/ruff check .
