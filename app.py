@@ -48,7 +48,7 @@ class StartupError(Exception):
     """The server cannot start; the message says why and what to do."""
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_EMAIL = re.compile(r"[\w.+-]+@(?:[\w-]+\.)+[A-Za-z]{2,}\b")  # not user@127.0.0.1 (a database URL)
 
 
 def redact_emails(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
@@ -329,6 +329,7 @@ async def _startup(app: web.Application) -> None:
 
 async def _cleanup(app: web.Application) -> None:
     components = app[COMPONENTS]
+    await components.bot.settle()
     components.runner.shutdown()
     for feature in FEATURES:  # let features finish in-flight work (e.g. the outbox worker)
         shutdown = getattr(feature, "shutdown", None)

@@ -72,9 +72,11 @@ class ThrottledGraph(GraphFake):
         self._used = 0
         self.throttled = 0
 
-    async def _apply_fault(self, method: str, path: str, *, in_batch: bool) -> None:
-        await super()._apply_fault(method, path, in_batch=in_batch)
-        if method.upper() not in WRITES or path == "/$batch":
+    async def _apply_fault(
+        self, method: str, path: str, *, in_batch: bool, after: bool = False
+    ) -> None:
+        await super()._apply_fault(method, path, in_batch=in_batch, after=after)
+        if after or method.upper() not in WRITES or path == "/$batch":
             return
         elapsed = time.monotonic() - self._start
         slot = int(elapsed // self.window)

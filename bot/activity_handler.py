@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 import structlog
@@ -19,6 +21,7 @@ from copbot.services import Services
 
 log = structlog.get_logger(__name__)
 
+REMEMBERED = {"message", "invoke", "conversationUpdate", "installationUpdate"}
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 MESSAGE_CONTENT_TYPE = "application/vnd.microsoft.activity.message"
 ERROR_CONTENT_TYPE = "application/vnd.microsoft.error"
@@ -28,9 +31,8 @@ class CopBot(TeamsActivityHandler):
     def __init__(self, router: Router, services: Services):
         self.router = router
         self.services = services
-        self._seen: dict[
-            str, tuple[float, str]
-        ] = {}  # person id -> (monotonic time, conversation id)
+        self._seen: dict[str, tuple[float, str]] = {}  # person -> (monotonic time, conversation)
+        self._background: set[asyncio.Task[None]] = set()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         structlog.contextvars.bind_contextvars(
@@ -38,26 +40,24 @@ class CopBot(TeamsActivityHandler):
             conversation_id=getattr(turn_context.activity.conversation, "id", None),
         )
         try:
-            await self._remember(turn_context)
+            self._remember(turn_context)
             await super().on_turn(turn_context)
         finally:
             structlog.contextvars.unbind_contextvars("activity_id", "conversation_id")
 
-    async def _remember(self, turn_context: TurnContext) -> None:
-        """Keep who talks to us and how to reach them (at most once per 10 minutes per person)."""
+    async def settle(self) -> None:
+        """Wait for the bookkeeping writes started by earlier turns (tests, shutdown)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
+    def _remember(self, turn_context: TurnContext) -> None:
+        """Keep who talks to us and how to reach them, at most once per 10 minutes per person.
+
+        The write runs beside the turn, not before it: under a burst of first contacts, SQLite
+        writes queue up, and the reply must not wait for bookkeeping."""
         activity = turn_context.activity
         conversation = activity.conversation
-        if (
-            not activity.from_property
-            or not conversation
-            or activity.type
-            not in {
-                "message",
-                "invoke",
-                "conversationUpdate",
-                "installationUpdate",
-            }
-        ):
+        if not activity.from_property or not conversation or activity.type not in REMEMBERED:
             return
         if conversation.conversation_type not in (None, "personal"):
             return
@@ -68,10 +68,21 @@ class CopBot(TeamsActivityHandler):
         now = time.monotonic()
         if last and last[1] == conversation.id and now - last[0] < 600:
             return
-        await references.remember_person(
-            self.services, turn.user_id, turn.user_name, activity.locale or turn.lang, activity
-        )
         self._seen[turn.user_id] = (now, conversation.id)
+        locale = activity.locale or turn.lang
+        write = references.remember_person(
+            self.services, turn.user_id, turn.user_name, locale, activity
+        )
+        task = asyncio.get_running_loop().create_task(self._guarded(write, turn.user_id))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _guarded(self, write: Awaitable[None], person_id: str) -> None:
+        try:
+            await write
+        except Exception as exc:  # try again on their next message
+            self._seen.pop(person_id, None)
+            log.warning("people.remember_failed", error=type(exc).__name__)
 
     # -- messages ---------------------------------------------------------------------------
     async def on_message_activity(self, turn_context: TurnContext) -> None:
@@ -100,7 +111,9 @@ class CopBot(TeamsActivityHandler):
             log.warning("turn.unknown_action", verb=verb[:64], kind="submit")
             await turn.reply(turn.t("not_understood"))
             return
-        if card is not None:
+        if isinstance(card, str):
+            await turn.reply(card)
+        elif card is not None:
             await turn.send_card(card)
         log.info("turn.action", verb=verb, kind="submit")
 
@@ -135,6 +148,8 @@ class CopBot(TeamsActivityHandler):
         log.info("turn.action", verb=verb, kind="execute")
         if card is None:
             return _invoke_body(200, MESSAGE_CONTENT_TYPE, turn.t("action_done"))
+        if isinstance(card, str):
+            return _invoke_body(200, MESSAGE_CONTENT_TYPE, card)
         return _invoke_body(200, CARD_CONTENT_TYPE, card)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:

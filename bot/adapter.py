@@ -7,14 +7,12 @@ from dataclasses import dataclass
 
 import structlog
 from botbuilder.core import InvokeResponse, TurnContext
-from botbuilder.integration.aiohttp import (
-    CloudAdapter,
-    ConfigurationBotFrameworkAuthentication,
-)
+from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import ServiceClientCredentialsFactory
 
 from bot import sdk_patches  # noqa: F401  (applies itself on import)
+from bot.authentication import CachingBotFrameworkAuthentication
 from copbot.i18n import lang_from_locale, t
 from copbot.metrics import Metrics
 
@@ -41,7 +39,7 @@ def build_adapter(
     credentials_factory: ServiceClientCredentialsFactory | None = None,
     metrics: Metrics | None = None,
 ) -> CloudAdapter:
-    auth = ConfigurationBotFrameworkAuthentication(config, credentials_factory=credentials_factory)
+    auth = CachingBotFrameworkAuthentication(config, credentials_factory=credentials_factory)
     adapter = CloudAdapter(auth)
     adapter.on_turn_error = turn_error_handler(metrics or Metrics())
     return adapter

@@ -21,8 +21,10 @@ from copbot.services import Services
 log = structlog.get_logger(__name__)
 
 MessageHandler = Callable[[Turn, Services], Awaitable[None]]
-# An action handler may return a card: for Action.Execute it replaces the card that was clicked.
-ActionHandler = Callable[[Turn, Services, dict[str, Any]], Awaitable[dict[str, Any] | None]]
+# An action handler may return a card (for Action.Execute it replaces the card that was clicked;
+# for Action.Submit it is sent) or a text (shown to the clicker: a refusal, a confirmation).
+ActionResult = dict[str, Any] | str | None
+ActionHandler = Callable[[Turn, Services, dict[str, Any]], Awaitable[ActionResult]]
 EventHandler = Callable[[Turn, Services], Awaitable[None]]
 # A fallback answers text no command claimed; it returns False to pass the turn to the next one.
 FallbackHandler = Callable[[Turn, Services], Awaitable[bool]]
@@ -98,7 +100,7 @@ class Router:
 
     async def dispatch_action(
         self, turn: Turn, services: Services, verb: str, data: dict[str, Any]
-    ) -> dict[str, Any] | None:
+    ) -> ActionResult:
         handler = self._actions.get(verb)
         if handler is None:
             raise UnknownAction(verb)

@@ -6,21 +6,29 @@ list), and its RetryHandler sleeps for whatever ``Retry-After`` Graph sends (up 
 our request. Here the allowed host is exactly the base URL's host, the token scope is explicit,
 and retries are capped so that a long outage surfaces quickly as ``DirectoryUnavailable`` and the
 caller's outbox tries again later.
+
+A 401 to a token we sent (Graph: ``InvalidAuthenticationToken``, e.g. a token revoked or expired
+before the time Entra gave it) is answered once: the credential is asked to forget that token
+(``invalidate_token``, see ``TokenRefreshingRequestAdapter``), a fresh one is fetched and the
+request is sent again. A second 401 is a configuration problem and surfaces as such.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import inspect
 import math
 import random
 import re
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
+import structlog
+from kiota_abstractions.request_information import RequestInformation
 from kiota_authentication_azure.azure_identity_authentication_provider import (
     AzureIdentityAuthenticationProvider,
 )
@@ -36,6 +44,8 @@ from msgraph_core.middleware.options import GraphTelemetryHandlerOption
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
     from azure.core.credentials_async import AsyncTokenCredential
+
+log = structlog.get_logger(__name__)
 
 DEFAULT_GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -129,6 +139,69 @@ class BoundedRetryHandler(RetryHandler):
         return self.policy.backoff(retry_count)
 
 
+class TokenRefreshingRequestAdapter(GraphRequestAdapter):
+    """msgraph's request adapter, plus one retry with a fresh token when Graph answers 401 to a
+    token we sent.
+
+    kiota already retries a 401 carrying a CAE claims challenge; a plain 401
+    ``InvalidAuthenticationToken`` (a token revoked, or expired early) would otherwise fail every
+    call until the cached token reaches its own expiry. Here the rejected token is handed to the
+    credential's ``invalidate_token(token)`` when it has one (``MsalClientCredential`` does: it
+    drops the token from its cache and from MSAL's), a token is asked for again, and the request is
+    sent once more if that token is a different one. Requests sent without a token (a host outside
+    the allowed list) and second 401s are returned as they are.
+    """
+
+    AUTHORIZATION = "Authorization"
+
+    def __init__(
+        self,
+        auth_provider: AzureIdentityAuthenticationProvider,
+        *,
+        client: httpx.AsyncClient,
+        credential: Any,
+    ) -> None:
+        super().__init__(auth_provider, client=client)
+        self._credential = credential
+        self._renewing: set[int] = set()  # requests being sent again: never a second time
+
+    async def retry_cae_response_if_required(
+        self, resp: httpx.Response, request_info: RequestInformation, claims: str
+    ) -> httpx.Response:
+        resp = await super().retry_cae_response_if_required(resp, request_info, claims)
+        if resp.status_code != 401 or claims or id(request_info) in self._renewing:
+            return resp
+        rejected = self._bearer(request_info)
+        if not rejected:
+            return resp
+        invalidate = getattr(self._credential, "invalidate_token", None)
+        if callable(invalidate):
+            outcome = invalidate(rejected)
+            if inspect.isawaitable(outcome):
+                await outcome
+        request_info.headers.remove(self.AUTHORIZATION)
+        await self._authentication_provider.authenticate_request(request_info, {})
+        fresh = self._bearer(request_info)
+        if not fresh or fresh == rejected:
+            log.warning("graph.token_rejected", status=401, renewed=False)
+            return resp
+        log.info("graph.token_rejected", status=401, renewed=True)
+        self._renewing.add(id(request_info))
+        span = self.start_tracing_span(request_info, "retry_with_renewed_token")
+        try:
+            return await self.get_http_response_message(request_info, span)
+        finally:
+            span.end()
+            self._renewing.discard(id(request_info))
+
+    def _bearer(self, request_info: RequestInformation) -> str:
+        for value in request_info.headers.get(self.AUTHORIZATION):
+            scheme, _, token = value.partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+        return ""
+
+
 def graph_scope(base_url: str = DEFAULT_GRAPH_BASE_URL) -> str:
     """The app-only scope for a Graph base URL: ``https://graph.microsoft.com/.default``.
 
@@ -220,6 +293,6 @@ def build_graph_client(
         http_client = build_http_client(
             base_url, retry=retry, timeout=timeout, connect_timeout=connect_timeout
         )
-    adapter = GraphRequestAdapter(auth, client=http_client)
+    adapter = TokenRefreshingRequestAdapter(auth, client=http_client, credential=credential)
     adapter.base_url = base_url
     return GraphServiceClient(request_adapter=adapter)

@@ -8,7 +8,8 @@ synchronous (``requests`` under the hood), and its calls run in a worker thread
 Caching: MSAL's in-memory token cache serves repeat ``acquire_token_for_client`` calls; on top
 of it we keep the last token per scope set and return it without a thread hop while it has more
 than ``refresh_margin`` left, and concurrent callers share one acquisition (one lock per scope set)
-so a burst of Graph calls at start-up makes one token request, not fifty.
+so a burst of Graph calls at start-up makes one token request, not fifty. When Graph refuses a
+token (401), ``invalidate_token`` drops it from both caches so the next call gets a new one.
 
 Secrets and tokens are never logged and never appear in ``repr``.
 """
@@ -102,6 +103,28 @@ class MsalClientCredential:
         self, *scopes: str, options: TokenRequestOptions | None = None
     ) -> AccessTokenInfo:
         return await self._token(scopes, (options or {}).get("claims"))
+
+    def invalidate_token(self, token: str) -> bool:
+        """Forget ``token``: Graph refused it (401: revoked, or expired before its time).
+
+        It is dropped from our cache and from MSAL's, so the next ``get_token`` asks Entra for a
+        new one (MSAL would otherwise serve the same token from its own cache until it expires).
+        Only that token is dropped: if a newer one is cached already (another request renewed it
+        first), it stays. Returns whether anything was dropped.
+        """
+        dropped = False
+        for key, info in list(self._tokens.items()):
+            if info.token == token:
+                del self._tokens[key]
+                dropped = True
+        cache = getattr(self._app, "token_cache", None)
+        if cache is not None:
+            kind = cache.CredentialType.ACCESS_TOKEN
+            for entry in [e for e in cache.search(kind) if e.get("secret") == token]:
+                cache.remove_at(entry)
+                dropped = True
+        log.info("graph.token_invalidated", client_id=self.client_id, dropped=dropped)
+        return dropped
 
     async def close(self) -> None:
         """Nothing to release: MSAL keeps no open connections we own."""

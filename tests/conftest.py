@@ -149,7 +149,7 @@ async def bot_factory(
         session = aiohttp.ClientSession()
         started.append((server, session))
         base_url = str(server.make_url("/")).rstrip("/")
-        client = BotClient(base_url, connector, session)
+        client = BotClient(base_url, connector, session, settle=components.bot.settle)
         return RunningBot(client, connector, components.services, components, clock, base_url)
 
     yield start

@@ -424,20 +424,17 @@ async def answered_action(
 
 async def _change_action(
     turn: Turn, services: Services, data: dict[str, Any], *, restore: bool
-) -> dict[str, Any] | None:
+) -> dict[str, Any] | str:
+    """A refusal is the answer itself: for Action.Execute the clicker sees it, not "Done."."""
     service = service_of(services)
     occ = await service.occurrence(str(data.get("occurrence", ""))[:80])
     if occ is None:
-        await turn.reply(
-            MeetingsError(
-                "meetings_unknown_occurrence", occurrence=str(data.get("occurrence"))[:80]
-            ).text(turn.lang)
-        )
-        return None
+        return MeetingsError(
+            "meetings_unknown_occurrence", occurrence=str(data.get("occurrence"))[:80]
+        ).text(turn.lang)
     community = service.community(occ.cop_id)
     if not service.can_manage(turn.user_id, community):
-        await turn.reply(MeetingsError("meetings_not_allowed", cop=community).text(turn.lang))
-        return None
+        return MeetingsError("meetings_not_allowed", cop=community).text(turn.lang)
     if restore:
         changed = await service.restore(occ, turn.user_id)
     else:
@@ -447,15 +444,13 @@ async def _change_action(
     )
 
 
-async def skip_action(
-    turn: Turn, services: Services, data: dict[str, Any]
-) -> dict[str, Any] | None:
+async def skip_action(turn: Turn, services: Services, data: dict[str, Any]) -> dict[str, Any] | str:
     return await _change_action(turn, services, data, restore=False)
 
 
 async def restore_action(
     turn: Turn, services: Services, data: dict[str, Any]
-) -> dict[str, Any] | None:
+) -> dict[str, Any] | str:
     return await _change_action(turn, services, data, restore=True)
 
 

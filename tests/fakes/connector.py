@@ -2,13 +2,15 @@
 
 It answers the Connector REST API the way the Teams service does for the calls the bot makes:
 create a conversation, send, reply, update, get a member. Tests read `records` to see what a person
-or a channel would have seen.
+or a channel would have seen. `hold(...)` keeps a matching post waiting until the test releases it
+(Teams takes it) or drops it (Teams never got it), to stop the bot in the middle of a send.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,11 +76,33 @@ def card_text(card: dict[str, Any]) -> str:
 
 
 @dataclass
+class Hold:
+    """A post kept waiting: `arrived` is set when it comes in; `release()` lets Teams take it
+    (recorded, even if the bot is gone by then), `drop()` answers 503 and records nothing."""
+
+    kinds: frozenset[str]
+    where: Callable[[str, dict[str, Any]], bool]  # (conversation or channel id, body) -> bool
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+    dropped: bool = False
+    used: bool = False
+
+    def release(self) -> None:
+        self.gate.set()
+
+    def drop(self) -> None:
+        self.dropped = True
+        self.gate.set()
+
+
+@dataclass
 class FakeConnector:
     records: list[Record] = field(default_factory=list)
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
     fail_next: int = 0  # answer the next N sends with 503
+    holds: list[Hold] = field(default_factory=list)  # see `hold`
     authorizations: list[str] = field(default_factory=list)  # Authorization header of each call
+    peers: list[tuple[str, int]] = field(default_factory=list)  # client address of each call
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
@@ -88,6 +112,9 @@ class FakeConnector:
         @web.middleware
         async def record_auth(request: web.Request, handler: Any) -> web.StreamResponse:
             self.authorizations.append(request.headers.get("Authorization", ""))
+            self.peers.append(
+                request.transport.get_extra_info("peername") if request.transport else None
+            )
             return await handler(request)
 
         app = web.Application(middlewares=[record_auth])
@@ -131,6 +158,44 @@ class FakeConnector:
                 self._changed.clear()
                 await self._changed.wait()
 
+    # -- holding a post ---------------------------------------------------------------------
+    def hold(
+        self,
+        kinds: tuple[str, ...] = ("create",),
+        *,
+        channel: str | None = None,
+        conversation: str | None = None,
+    ) -> Hold:
+        """Keep the next matching post (kind "create" | "send" | "reply") waiting; `channel`:
+        only a new thread in that channel; `conversation`: only a post in that conversation.
+        The bot's HTTP call waits with it."""
+
+        def where(conversation_id: str, body: dict[str, Any]) -> bool:
+            if conversation is not None and conversation_id != conversation:
+                return False
+            if channel is None:
+                return True
+            posted_in = ((body.get("channelData") or {}).get("channel") or {}).get("id")
+            return channel in (posted_in, conversation_id.split(";")[0])
+
+        held = Hold(frozenset(kinds), where)
+        self.holds.append(held)
+        return held
+
+    async def _held(self, kind: str, conversation_id: str, body: dict[str, Any]) -> bool:
+        """Wait while a hold matches; False when the post is dropped."""
+        for held in self.holds:
+            if not held.used and kind in held.kinds and held.where(conversation_id, body):
+                held.used = True
+                held.arrived.set()
+                await held.gate.wait()
+                return not held.dropped
+        return True
+
+    @staticmethod
+    def _dropped() -> web.Response:
+        return web.json_response({"error": {"code": "ServiceUnavailable"}}, status=503)
+
     # -- handlers ---------------------------------------------------------------------------
     def _record(
         self, kind: str, cid: str, activity: dict[str, Any], reply_to: str | None = None
@@ -150,6 +215,8 @@ class FakeConnector:
         if failed := self._maybe_fail():
             return failed
         params = await request.json()
+        if not await self._held("create", "", params):
+            return self._dropped()
         channel = ((params.get("channelData") or {}).get("channel") or {}).get("id")
         members = params.get("members") or []
         if channel:
@@ -165,14 +232,20 @@ class FakeConnector:
     async def _send(self, request: web.Request) -> web.Response:
         if failed := self._maybe_fail():
             return failed
-        activity_id = self._record("send", request.match_info["cid"], await request.json())
+        body = await request.json()
+        if not await self._held("send", request.match_info["cid"], body):
+            return self._dropped()
+        activity_id = self._record("send", request.match_info["cid"], body)
         return web.json_response({"id": activity_id})
 
     async def _reply(self, request: web.Request) -> web.Response:
         if failed := self._maybe_fail():
             return failed
+        body = await request.json()
+        if not await self._held("reply", request.match_info["cid"], body):
+            return self._dropped()
         activity_id = self._record(
-            "reply", request.match_info["cid"], await request.json(), request.match_info["aid"]
+            "reply", request.match_info["cid"], body, request.match_info["aid"]
         )
         return web.json_response({"id": activity_id})
 

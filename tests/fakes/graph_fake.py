@@ -3,7 +3,8 @@
 It answers the directory endpoints CoP Bot uses the way Graph does (status codes, error JSON,
 paging, ``$batch``) and records every request it receives, so a test asserts what Graph would
 have got. Faults (throttling, outages, slow answers, refused permissions, expired tokens) are
-injected with plain Python methods.
+injected with plain Python methods; ``hold`` keeps requests waiting until the test releases them
+(before or after they took effect), so a test can stop a client at an exact point.
 
     async with GraphFake() as graph:
         alice = graph.add_user("Alice", mail="alice@example.org", job_title="Urban planner")
@@ -194,6 +195,17 @@ class Fault:
     code: str | None = None
     message: str | None = None
     hits: int = 0
+    # True: the request takes effect first (Graph did it); only the answer is delayed / held.
+    after: bool = False
+    # Set: matching requests wait for it (``release()``) before going on.
+    gate: asyncio.Event | None = None
+    # Set when a matching request arrived (``await fault.arrived.wait()``).
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def release(self) -> None:
+        """Let held requests go on (see ``GraphFake.hold``)."""
+        if self.gate is not None:
+            self.gate.set()
 
     def matches(self, method: str, path: str, in_batch: bool) -> bool:
         if self.remaining is not None and self.remaining <= 0:
@@ -462,6 +474,43 @@ class GraphFake:
         """Answer normally but only after ``seconds`` (to provoke client timeouts)."""
         return self.inject(None, times=times, method=method, path=path, scope=scope, delay=seconds)
 
+    def hold(
+        self,
+        *,
+        times: int | None = 1,
+        method: str | None = None,
+        path: str | None = None,
+        scope: Scope = "http",
+        after: bool = False,
+    ) -> Fault:
+        """Keep the next ``times`` matching requests waiting until ``fault.release()``.
+
+        ``after=False``: nothing has happened yet while they wait (a client that gives up meanwhile
+        changed nothing). ``after=True``: the request takes effect at once (say, the member is
+        added) and only its answer waits: Graph did the work, the caller does not know yet.
+        ``fault.arrived`` is set when the first one comes in; its record has ``status`` None
+        until it is answered.
+        """
+        fault = self.inject(None, times=times, method=method, path=path, scope=scope)
+        fault.gate = asyncio.Event()
+        fault.after = after
+        return fault
+
+    def slow_answer(
+        self,
+        seconds: float,
+        *,
+        times: int | None = 1,
+        method: str | None = None,
+        path: str | None = None,
+        scope: Scope = "http",
+    ) -> Fault:
+        """The request takes effect at once; its answer comes ``seconds`` later (a client that
+        times out meanwhile believes it failed, yet Graph did it)."""
+        fault = self.inject(None, times=times, method=method, path=path, scope=scope, delay=seconds)
+        fault.after = True
+        return fault
+
     def deny(
         self,
         times: int | None = None,
@@ -531,6 +580,7 @@ class GraphFake:
                 answer = await self._dispatch(
                     request.method, path, record.query, body, record.headers
                 )
+            await self._apply_fault(request.method, path, in_batch=False, after=True)
         except _GraphError as err:
             record.status = err.status
             return self._json_error(err, request.headers)
@@ -580,16 +630,24 @@ class GraphFake:
                 401, "InvalidAuthenticationToken", "Access token validation failure.", challenge
             )
 
-    async def _apply_fault(self, method: str, path: str, *, in_batch: bool) -> None:
-        """Sleep and/or raise the first matching fault; return to answer normally."""
+    async def _apply_fault(
+        self, method: str, path: str, *, in_batch: bool, after: bool = False
+    ) -> None:
+        """Sleep, wait and/or raise the first matching fault; return to answer normally.
+
+        ``after``: the faults that act once the request took effect (``hold(after=True)``,
+        ``slow_answer``); the others act before."""
         for fault in self.faults:
-            if not fault.matches(method, path, in_batch):
+            if fault.after != after or not fault.matches(method, path, in_batch):
                 continue
             if fault.remaining is not None:
                 fault.remaining -= 1
             fault.hits += 1
+            fault.arrived.set()
             if fault.delay:
                 await asyncio.sleep(fault.delay)
+            if fault.gate is not None:
+                await fault.gate.wait()
             if fault.status is None:
                 return
             headers = {}
@@ -663,6 +721,7 @@ class GraphFake:
                 )
             await self._apply_fault(method, path, in_batch=True)
             answer = await self._dispatch(method, path, query, item.get("body"), item_headers)
+            await self._apply_fault(method, path, in_batch=True, after=True)
         except _GraphError as err:
             record.status = err.status
             request_id = str(uuid.uuid4())

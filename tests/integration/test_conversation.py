@@ -156,3 +156,12 @@ async def test_a_topic_where_a_community_name_was_expected_gets_the_recommendati
     shown = sorted((text.index(n), n) for n in names if n in text)
     assert shown[0][1] == "Urban Basic Services (UBS)"  # the best match first
     assert "I don't know a community" not in " ".join(response.texts)
+
+
+async def test_replies_reuse_connections_to_teams_instead_of_opening_one_per_turn(
+    bot: RunningBot,
+) -> None:
+    for _ in range(6):
+        await bot.client.say("help")
+    connections = set(bot.connector.peers[-6:])
+    assert len(connections) <= 2, connections  # the SDK alone opens a new one for every reply

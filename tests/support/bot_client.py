@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,11 +57,19 @@ class Response:
 class BotClient:
     _ids = itertools.count(1)
 
-    def __init__(self, base_url: str, connector: FakeConnector, session: aiohttp.ClientSession):
+    def __init__(
+        self,
+        base_url: str,
+        connector: FakeConnector,
+        session: aiohttp.ClientSession,
+        settle: Callable[[], Awaitable[None]] | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
         self.connector = connector
         self.session = session
         self.auth_header: str | None = None
+        # The bot records people beside the turn; tests that read the store wait for it.
+        self.settle = settle
 
     def personal_conversation(self, user: User) -> str:
         return f"a:personal-{user.channel_id}"
@@ -119,7 +128,9 @@ class BotClient:
                 payload = await response.json(content_type=None)
             except ValueError:
                 payload = await response.text()
-            return Response(response.status, payload, self.connector.since(mark))
+        if self.settle is not None:
+            await self.settle()
+        return Response(response.status, payload, self.connector.since(mark))
 
     async def say(self, text: str, user: User = ALICE, *, locale: str = "en-US") -> Response:
         return await self.post(self.activity("message", user, text=text, locale=locale))

@@ -1,0 +1,76 @@
+"""Bot Framework authentication that keeps its outbound clients between turns.
+
+The SDK's CloudAdapter builds a new ConnectorClient (with its own HTTP session and connection pool)
+and a new user-token client for every activity and never closes them; the retired
+BotFrameworkAdapter cached them per service URL. Building them was a third of a turn's time and
+their reference cycles fed long garbage-collection pauses under load (docs/benchmarks.md). Keep one
+per (app id, service URL, audience): credentials refresh their own tokens.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    ClaimsIdentity,
+    ConnectorFactory,
+    UserTokenClient,
+)
+
+MAX_CLIENTS = 64  # service URLs are regional: a handful in practice
+
+
+class _CachingConnectorFactory(ConnectorFactory):
+    def __init__(self, inner: ConnectorFactory, cache: dict[tuple[Any, ...], ConnectorClient]):
+        self._inner = inner
+        self._cache = cache
+
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        key = (getattr(self._inner, "_app_id", None), service_url, audience)
+        client = self._cache.get(key)
+        if client is None:
+            if len(self._cache) >= MAX_CLIENTS:
+                self._cache.pop(next(iter(self._cache)))
+            client = self._cache[key] = await self._inner.create(service_url, audience)
+        return client
+
+
+class CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication):
+    def __init__(self, configuration: Any, **kwargs: Any):
+        super().__init__(configuration, **kwargs)
+        self._connectors: dict[tuple[Any, ...], ConnectorClient] = {}
+        self._token_clients: dict[Any, UserTokenClient] = {}
+
+    async def authenticate_request(
+        self, activity: Activity, auth_header: str
+    ) -> AuthenticateRequestResult:
+        result = await super().authenticate_request(activity, auth_header)
+        if result.connector_factory is not None:
+            result.connector_factory = _CachingConnectorFactory(
+                result.connector_factory, self._connectors
+            )
+        return result
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return _CachingConnectorFactory(
+            super().create_connector_factory(claims_identity), self._connectors
+        )
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        key = tuple(
+            sorted(
+                (k, str(v))
+                for k, v in (claims_identity.claims or {}).items()
+                if k in ("aud", "appid", "azp")
+            )
+        )
+        client = self._token_clients.get(key)
+        if client is None:
+            client = self._token_clients[key] = await super().create_user_token_client(
+                claims_identity
+            )
+        return client
