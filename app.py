@@ -331,6 +331,7 @@ async def _cleanup(app: web.Application) -> None:
     components = app[COMPONENTS]
     await components.bot.settle()
     components.runner.shutdown()
+    await components.adapter.bot_framework_authentication.close()
     for feature in FEATURES:  # let features finish in-flight work (e.g. the outbox worker)
         shutdown = getattr(feature, "shutdown", None)
         if shutdown is not None:

@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/load.py [--users 50] [--turns 4000] [--memory-turns 10000]
 
-Both bots run as separate processes (`copbot serve` in local mode on SQLite, and bench/echo_bot.py
-on the same aiohttp + CloudAdapter stack); this process plays the users and the Bot Framework
-connector that receives the replies. Measured in one run:
+Both bots run as separate processes (`copbot serve`, on PostgreSQL when one is reachable as in
+production, else SQLite; and bench/echo_bot.py on the same aiohttp + CloudAdapter stack), the
+connector that receives their replies is a third (bench/sink_connector.py, stateless), and this
+process plays the users. Measured in one run:
 
 1. saturation: N users sending back to back (no think time): throughput, p50/p99, errors, for
    the echo bot and for CoP Bot's "which CoP fits me" turns, and the ratio between them;
@@ -23,6 +24,7 @@ import os
 import random
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,7 +39,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.connector import FakeConnector  # noqa: E402
+from tests.support import postgres  # noqa: E402
 
 QUESTIONS = [
     "I work on water supply and sanitation in informal settlements",
@@ -65,15 +67,31 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def kind_of(activity: dict[str, Any]) -> str:
+    if activity["type"] == "invoke":
+        return "card action (Execute)"
+    value = activity.get("value")
+    if isinstance(value, dict):
+        return f"card button: {value.get('verb')}"
+    return "my communities" if activity.get("text") == "my communities" else "which CoP fits me"
 
 
 @dataclass
 class Result:
     name: str
     latencies: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     errors: int = 0
     seconds: float = 0.0
 
@@ -195,6 +213,8 @@ async def drive(
     remaining = itertools.count()
 
     async def user_loop(index: int) -> None:
+        if think:  # people do not start in lockstep: spread the first messages over one pause
+            await asyncio.sleep(random.uniform(0, think))
         while next(remaining) < turns:
             activity = getattr(users, make)(index)
             started = time.perf_counter()
@@ -207,7 +227,9 @@ async def drive(
                         result.errors += 1
             except aiohttp.ClientError:
                 result.errors += 1
-            result.latencies.append(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            result.latencies.append(elapsed)
+            result.by_kind.setdefault(kind_of(activity), []).append(elapsed)
             if think:
                 await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
 
@@ -217,19 +239,36 @@ async def drive(
     return result
 
 
-async def main(args: argparse.Namespace) -> None:
-    connector = await FakeConnector().start()
-    users = Users(connector.url, args.users)
-    tmp = Path(tempfile.mkdtemp(prefix="copbot-load-"))
+def database_url(tmp: Path) -> tuple[str, str | None]:
+    """A fresh PostgreSQL database when a server is reachable (what production runs), else SQLite."""
+    admin = os.environ.get("TEST_POSTGRES_URL", postgres.DEFAULT_URL)
+    if asyncio.run(postgres._reachable(admin)) is None:
+        url = asyncio.run(postgres.create_database(admin))
+        return url, admin
+    return f"sqlite:///{tmp / 'load.sqlite3'}", None
+
+
+def start_sink() -> tuple[subprocess.Popen[str], str]:
+    sink = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "sink_connector.py")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return sink, sink.stdout.readline().strip()  # type: ignore[union-attr]
+
+
+async def main(args: argparse.Namespace, db_url: str, connector_url: str) -> None:
+    users = Users(connector_url, args.users)
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'load.sqlite3'}",
+        "DATABASE_URL": db_url,
         "LOG_LEVEL": "WARNING",
         "LOG_FORMAT": "json",
         "MICROSOFT_APP_ID": "",
     }
     python = sys.executable
     echo = Server([python, "bench/echo_bot.py", str(port := free_port())], env, port)
+    stock = Server([python, "bench/echo_bot.py", str(port3 := free_port()), "--stock"], env, port3)
     bot = Server(
         [str(Path(python).parent / "copbot"), "serve", "--port", str(port2 := free_port())],
         env,
@@ -239,41 +278,62 @@ async def main(args: argparse.Namespace) -> None:
     async with aiohttp.ClientSession(connector=connector_limit) as session:
         try:
             await echo.wait_ready(session)
+            await stock.wait_ready(session)
             await bot.wait_ready(session)
             # Warm both up (imports, caches, the finder index, SQLite pages).
-            await drive(
-                session, echo.url, users, "question", turns=200, concurrency=10, name="warm-up"
-            )
+            for server in (echo, stock):
+                await drive(
+                    session,
+                    server.url,
+                    users,
+                    "question",
+                    turns=200,
+                    concurrency=10,
+                    name="warm-up",
+                )
             await drive(
                 session, bot.url, users, "question", turns=200, concurrency=10, name="warm-up"
             )
 
+            database = "PostgreSQL" if db_url.startswith("postgres") else "SQLite"
             print(
-                f"CoP Bot load benchmark: {args.users} users, {os.cpu_count()} cores, Python {sys.version.split()[0]}"
+                f"CoP Bot load benchmark: {args.users} users, {os.cpu_count()} cores, "
+                f"Python {sys.version.split()[0]}, CoP Bot on {database}"
             )
-            print("\n1. saturation (no think time)")
-            baseline = await drive(
-                session,
-                echo.url,
-                users,
-                "question",
-                turns=args.turns,
-                concurrency=args.users,
-                name="echo bot (baseline)",
-            )
-            print(baseline.line())
-            finder = await drive(
-                session,
-                bot.url,
-                users,
-                "question",
-                turns=args.turns,
-                concurrency=args.users,
-                name="CoP Bot: which CoP fits me",
-            )
-            print(finder.line())
+            print(f"\n1. saturation (no think time), {args.trials} interleaved trials")
+            ratios: list[float] = []
+            cpu_ratios: list[float] = []
+            errors = 0
+            for trial in range(1, args.trials + 1):
+                runs = {}
+                for name, server in (
+                    ("echo bot (baseline)", echo),
+                    ("echo bot on the SDK as shipped", stock),
+                    ("CoP Bot: which CoP fits me", bot),
+                ):
+                    cpu = cpu_seconds(server.process.pid)
+                    run = await drive(
+                        session,
+                        server.url,
+                        users,
+                        "question",
+                        turns=args.turns,
+                        concurrency=args.users,
+                        name=f"#{trial} {name}",
+                    )
+                    runs[name] = (run, (cpu_seconds(server.process.pid) - cpu) / len(run.latencies))
+                    errors += run.errors
+                    print(run.line() + f"  CPU {runs[name][1] * 1000:.2f} ms/turn")
+                (echo_run, echo_cpu), (cop_run, cop_cpu) = (
+                    runs["echo bot (baseline)"],
+                    runs["CoP Bot: which CoP fits me"],
+                )
+                ratios.append(cop_run.throughput / echo_run.throughput)
+                cpu_ratios.append(echo_cpu / cop_cpu)
             print(
-                f"{'ratio CoP Bot / echo throughput':<34} {finder.throughput / baseline.throughput:>6.2f}  (target >= 0.70)"
+                f"ratio CoP Bot / echo throughput: median {statistics.median(ratios):.2f} "
+                f"(trials {', '.join(f'{r:.2f}' for r in ratios)}; target >= 0.70); "
+                f"by CPU per turn: median {statistics.median(cpu_ratios):.2f}"
             )
             mixed = await drive(
                 session,
@@ -298,6 +358,11 @@ async def main(args: argparse.Namespace) -> None:
                 name="CoP Bot: mixed, paced",
             )
             print(paced.line() + "  (target p99 <= 50 ms)")
+            for kind, values in sorted(paced.by_kind.items()):
+                print(
+                    f"    {kind:<30} {len(values):>5} turns  p50 {percentile(values, 0.5) * 1000:6.1f} ms"
+                    f"  p99 {percentile(values, 0.99) * 1000:6.1f} ms"
+                )
             paced_echo = await drive(
                 session,
                 echo.url,
@@ -336,14 +401,16 @@ async def main(args: argparse.Namespace) -> None:
             print(
                 f"RSS after 1,000 turns {at_1000:.1f} MB, after {args.memory_turns:,} turns {at_end:.1f} MB: growth {growth:+.1%} (target <= +10%)"
             )
-            total_errors = baseline.errors + finder.errors + mixed.errors + paced.errors
+            total_errors = errors + mixed.errors + paced.errors
+            async with session.get(f"{connector_url}count") as response:
+                replies = (await response.json())["n"]
             print(
-                f"\nerrors in all runs: {total_errors}; replies the connector received: {len(connector.records)}"
+                f"\nerrors in all runs: {total_errors}; replies the connector received: {replies}"
             )
         finally:
             echo.stop()
+            stock.stop()
             bot.stop()
-            await connector.stop()
 
 
 if __name__ == "__main__":
@@ -351,7 +418,16 @@ if __name__ == "__main__":
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--turns", type=int, default=4000)
+    parser.add_argument("--trials", type=int, default=3)
+    parser.add_argument("--turns", type=int, default=3000)
     parser.add_argument("--paced-turns", type=int, default=1500)
     parser.add_argument("--memory-turns", type=int, default=10000)
-    asyncio.run(main(parser.parse_args()))
+    arguments = parser.parse_args()
+    url, admin_url = database_url(Path(tempfile.mkdtemp(prefix="copbot-load-")))
+    sink, sink_url = start_sink()
+    try:
+        asyncio.run(main(arguments, url, sink_url))
+    finally:
+        sink.kill()
+        if admin_url:
+            asyncio.run(postgres.drop_database(admin_url, url))

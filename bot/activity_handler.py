@@ -16,7 +16,8 @@ from botbuilder.schema import (
 
 from bot import references
 from bot.router import Router, UnknownAction
-from bot.turn import MAX_TEXT, Turn
+from bot.turn import MAX_TEXT, Turn, person_id_of
+from copbot.i18n import lang_from_locale
 from copbot.services import Services
 
 log = structlog.get_logger(__name__)
@@ -61,19 +62,20 @@ class CopBot(TeamsActivityHandler):
             return
         if conversation.conversation_type not in (None, "personal"):
             return
-        turn = Turn.of(turn_context)
-        if not turn.user_id or activity.from_property.id == getattr(activity.recipient, "id", None):
+        sender = activity.from_property
+        person_id = person_id_of(sender)
+        if not person_id or sender.id == getattr(activity.recipient, "id", None):
             return
-        last = self._seen.get(turn.user_id)
+        last = self._seen.get(person_id)
         now = time.monotonic()
         if last and last[1] == conversation.id and now - last[0] < 600:
             return
-        self._seen[turn.user_id] = (now, conversation.id)
-        locale = activity.locale or turn.lang
+        self._seen[person_id] = (now, conversation.id)
+        locale = activity.locale or lang_from_locale(activity.locale)
         write = references.remember_person(
-            self.services, turn.user_id, turn.user_name, locale, activity
+            self.services, person_id, sender.name or "", locale, activity
         )
-        task = asyncio.get_running_loop().create_task(self._guarded(write, turn.user_id))
+        task = asyncio.get_running_loop().create_task(self._guarded(write, person_id))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 

@@ -4,7 +4,8 @@ The SDK's CloudAdapter builds a new ConnectorClient (with its own HTTP session a
 and a new user-token client for every activity and never closes them; the retired
 BotFrameworkAdapter cached them per service URL. Building them was a third of a turn's time and
 their reference cycles fed long garbage-collection pauses under load (docs/benchmarks.md). Keep one
-per (app id, service URL, audience): credentials refresh their own tokens.
+per (app id, service URL, audience), sending over aiohttp (bot/connector_http.py): credentials
+refresh their own tokens.
 """
 
 from __future__ import annotations
@@ -20,14 +21,27 @@ from botframework.connector.auth import (
     ConnectorFactory,
     UserTokenClient,
 )
+from botframework.connector.auth._connector_factory_impl import USER_AGENT
+from botframework.connector.bot_framework_sdk_client_async import (
+    BotFrameworkConnectorConfiguration,
+)
+
+from bot.connector_http import SharedSession, pipeline_type
+from bot.fast_serializer import use_fast_serializer
 
 MAX_CLIENTS = 64  # service URLs are regional: a handful in practice
 
 
 class _CachingConnectorFactory(ConnectorFactory):
-    def __init__(self, inner: ConnectorFactory, cache: dict[tuple[Any, ...], ConnectorClient]):
+    def __init__(
+        self,
+        inner: ConnectorFactory,
+        cache: dict[tuple[Any, ...], ConnectorClient],
+        session: SharedSession,
+    ):
         self._inner = inner
         self._cache = cache
+        self._session = session
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         key = (getattr(self._inner, "_app_id", None), service_url, audience)
@@ -35,7 +49,24 @@ class _CachingConnectorFactory(ConnectorFactory):
         if client is None:
             if len(self._cache) >= MAX_CLIENTS:
                 self._cache.pop(next(iter(self._cache)))
-            client = self._cache[key] = await self._inner.create(service_url, audience)
+            client = self._cache[key] = await self._build(service_url, audience)
+        return client
+
+    async def _build(self, service_url: str, audience: str | None) -> ConnectorClient:
+        """What the SDK's factory builds, on our aiohttp pipeline."""
+        inner: Any = self._inner
+        credentials = await inner._credential_factory.create_credentials(
+            inner._app_id,
+            audience or inner._to_channel_from_bot_oauth_scope,
+            inner._login_endpoint,
+            inner._validate_authority,
+        )
+        configuration = BotFrameworkConnectorConfiguration(
+            credentials, service_url, pipeline_type=pipeline_type(self._session)
+        )
+        client = ConnectorClient(credentials, service_url, custom_configuration=configuration)
+        client.config.add_user_agent(USER_AGENT)
+        use_fast_serializer(client)
         return client
 
 
@@ -44,6 +75,7 @@ class CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication)
         super().__init__(configuration, **kwargs)
         self._connectors: dict[tuple[Any, ...], ConnectorClient] = {}
         self._token_clients: dict[Any, UserTokenClient] = {}
+        self.http = SharedSession()
 
     async def authenticate_request(
         self, activity: Activity, auth_header: str
@@ -51,14 +83,17 @@ class CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication)
         result = await super().authenticate_request(activity, auth_header)
         if result.connector_factory is not None:
             result.connector_factory = _CachingConnectorFactory(
-                result.connector_factory, self._connectors
+                result.connector_factory, self._connectors, self.http
             )
         return result
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
         return _CachingConnectorFactory(
-            super().create_connector_factory(claims_identity), self._connectors
+            super().create_connector_factory(claims_identity), self._connectors, self.http
         )
+
+    async def close(self) -> None:
+        await self.http.close()
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
         key = tuple(

@@ -16,6 +16,7 @@ from botbuilder.schema import (
 )
 from sqlalchemy import select
 
+from bot.sdk_patches import CardContent
 from copbot.clock import Clock
 from copbot.notifier import NoConversation, SentMessage
 from copbot.store import Database, people
@@ -27,7 +28,7 @@ CHANNEL = "msteams"
 
 def message_activity(text: str | None, card: dict[str, Any] | None) -> Activity:
     if card is not None:
-        activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(CardContent(card)))
         if text:
             activity.text = text
         return activity

@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
+from bot.sdk_patches import CardContent
 from copbot.i18n import Lang, fold, lang_from_locale, t
 
 MAX_TEXT = 2000  # characters we read of a message; longer ones get a polite refusal
 _MENTION_RE = re.compile(r"<at>[^<]*</at>", re.IGNORECASE)
 _TAG_RE = re.compile(r"<[^>]{0,200}>")
+_ASCII_CONTROL_RE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+_SPACES_RE = re.compile(r"\s+")
 
 
 def clean_text(raw: str | None) -> str:
@@ -27,11 +30,14 @@ def clean_text(raw: str | None) -> str:
         return ""
     text = _MENTION_RE.sub(" ", raw)
     text = _TAG_RE.sub(" ", text)
-    text = "".join(
-        " " if unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} and c not in "\n" else c
-        for c in text
-    )
-    return re.sub(r"\s+", " ", text).strip()
+    if text.isascii():  # the common case: only ASCII control characters to drop
+        text = _ASCII_CONTROL_RE.sub(" ", text)
+    else:
+        text = "".join(
+            " " if unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} and c != "\n" else c
+            for c in text
+        )
+    return _SPACES_RE.sub(" ", text).strip()
 
 
 @dataclass
@@ -49,12 +55,11 @@ class Turn:
     def of(cls, context: TurnContext) -> Turn:
         activity = context.activity
         sender = activity.from_property
-        user_id = (getattr(sender, "aad_object_id", None) or (sender.id if sender else "")) or ""
         value = activity.value if isinstance(activity.value, dict) else {}
         conversation = activity.conversation
         return cls(
             context=context,
-            user_id=user_id.lower() if _looks_like_guid(user_id) else user_id,
+            user_id=person_id_of(sender),
             user_name=(sender.name if sender and sender.name else "") or "",
             lang=lang_from_locale(activity.locale),
             text=clean_text(activity.text)[: MAX_TEXT + 1],
@@ -99,7 +104,7 @@ class Turn:
         return response.id if response else None
 
     async def send_card(self, card: dict[str, Any], *, summary: str | None = None) -> str | None:
-        activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(CardContent(card)))
         if summary:
             activity.summary = summary
         response = await self.context.send_activity(activity)
@@ -109,5 +114,12 @@ class Turn:
         await self.context.send_activity(Activity(type=ActivityTypes.typing))
 
 
-def _looks_like_guid(value: str) -> bool:
-    return bool(re.fullmatch(r"[0-9a-fA-F-]{36}", value or ""))
+_GUID_RE = re.compile(r"[0-9a-fA-F-]{36}")
+
+
+def person_id_of(sender: ChannelAccount | None) -> str:
+    """Who is talking: the Entra object id (lower case) when the channel gives it."""
+    if sender is None:
+        return ""
+    person_id = getattr(sender, "aad_object_id", None) or sender.id or ""
+    return person_id.lower() if _GUID_RE.fullmatch(person_id) else person_id

@@ -327,6 +327,22 @@ class Catalog:
                     patterns.append((len(candidate), pattern, c))
         return sorted(patterns, key=lambda p: -p[0])
 
+    @functools.cached_property
+    def _exact_names(self) -> dict[str, Community]:
+        names: dict[str, Community] = {}
+        for c in self.communities:
+            spelled = [c.id, *(c.name.get(lang) for lang in LANGS)]
+            if c.short_name:
+                spelled += [c.short_name.get(lang) for lang in LANGS]
+            spelled += [alias for _, alias in c.aliases.all()]
+            for name in spelled:
+                names.setdefault(fold(name).strip(), c)
+        return names
+
+    def by_exact_name(self, text: str) -> Community | None:
+        """The community whose id, name or alias is the whole of `text` ("UBS", "climat")."""
+        return self._exact_names.get(fold(text).strip(" .!?"))
+
     def resolve(self, text: str) -> Community | None:
         """The community a person names: by id ("UBS"), or by name / alias in any language.
 

@@ -9,7 +9,6 @@ from bot.turn import Turn
 from cards.communities import community_details_card, community_list_card
 from cards.help import help_card
 from copbot.catalog import Community
-from copbot.i18n import fold
 from copbot.services import Services
 
 # Patterns run on folded text: lower case, accents removed.
@@ -123,16 +122,8 @@ async def help_action(
 
 async def named_community(turn: Turn, services: Services) -> bool:
     """A message that is just a community's name or id ("UBS", "Climate Change") shows it."""
-    community = services.catalog.resolve(turn.text)
-    if community is None or len(turn.text) > 80:
-        return False
-    names = {fold(community.id)} | {
-        fold(community.display_name(lang)) for lang in ("en", "fr", "es")
-    }
-    if community.short_name:
-        names |= {fold(community.short_name.get(lang)) for lang in ("en", "fr", "es")}
-    names |= {fold(alias) for _, alias in community.aliases.all()}
-    if fold(turn.text).strip(" .!?") not in names:
+    community = services.catalog.by_exact_name(turn.text)
+    if community is None:
         return False
     await turn.send_card(details_card(community, turn, services))
     return True
