@@ -79,6 +79,16 @@ def _execute(title: str, verb: str, *, style: str | None = None, **data: Any) ->
     return action
 
 
+def _join_button(
+    lang: Lang, key: str, community: Community, role: Role, **data: Any
+) -> dict[str, Any]:
+    return submit(t(lang, key), JOIN, cop=community.id, role=role.value, **data)
+
+
+def _cancel_button(lang: Lang) -> dict[str, Any]:
+    return submit(t(lang, "membership_button_cancel"), CANCEL)
+
+
 # -- the approval card ----------------------------------------------------------------------------
 
 
@@ -281,18 +291,8 @@ def role_question_card(
     else:
         body.append(text(t(lang, "membership_role_no_primary"), subtle=True))
     body.append(_note_input(lang, note))
-    primary_data: dict[str, Any] = {"cop": community.id, "role": Role.PRIMARY.value}
-    if current_primary is not None:  # the text above explained the change: no second question
-        primary_data["confirm_primary"] = True
-    actions = [
-        submit(t(lang, "membership_button_join_primary"), JOIN, **primary_data),
-        submit(
-            t(lang, "membership_button_join_secondary"),
-            JOIN,
-            cop=community.id,
-            role=Role.SECONDARY.value,
-        ),
-    ]
+    # With a primary already, the text above explained the change: no second question.
+    actions = join_buttons(community, lang, confirm_primary=current_primary is not None)
     return card(body, actions, fallback_text=t(lang, "membership_role_question"))
 
 
@@ -312,38 +312,28 @@ def confirm_primary_card(
         _note_input(lang, note),
     ]
     actions = [
-        submit(
-            t(lang, "membership_button_confirm_primary"),
-            JOIN,
-            cop=community.id,
-            role=Role.PRIMARY.value,
+        _join_button(
+            lang,
+            "membership_button_confirm_primary",
+            community,
+            Role.PRIMARY,
             confirm_primary=True,
         ),
-        submit(
-            t(lang, "membership_button_join_secondary"),
-            JOIN,
-            cop=community.id,
-            role=Role.SECONDARY.value,
-        ),
-        submit(t(lang, "membership_button_cancel"), CANCEL),
+        _join_button(lang, "membership_button_join_secondary", community, Role.SECONDARY),
+        _cancel_button(lang),
     ]
     return card(body, actions, fallback_text=explanation)
 
 
-def join_buttons(community: Community, lang: Lang) -> list[dict[str, Any]]:
+def join_buttons(
+    community: Community, lang: Lang, *, confirm_primary: bool = False
+) -> list[dict[str, Any]]:
+    """Join as primary, join as secondary (`confirm_primary`: the person was told that their
+    current primary becomes a secondary one)."""
+    confirmed = {"confirm_primary": True} if confirm_primary else {}
     return [
-        submit(
-            t(lang, "membership_button_join_primary"),
-            JOIN,
-            cop=community.id,
-            role=Role.PRIMARY.value,
-        ),
-        submit(
-            t(lang, "membership_button_join_secondary"),
-            JOIN,
-            cop=community.id,
-            role=Role.SECONDARY.value,
-        ),
+        _join_button(lang, "membership_button_join_primary", community, Role.PRIMARY, **confirmed),
+        _join_button(lang, "membership_button_join_secondary", community, Role.SECONDARY),
     ]
 
 
@@ -351,14 +341,7 @@ def primary_not_member_card(community: Community, lang: Lang) -> dict[str, Any]:
     message = t(lang, "membership_primary_not_member", cop=community.display_name(lang))
     return card(
         [text(message)],
-        [
-            submit(
-                t(lang, "membership_button_join_primary"),
-                JOIN,
-                cop=community.id,
-                role=Role.PRIMARY.value,
-            )
-        ],
+        [_join_button(lang, "membership_button_join_primary", community, Role.PRIMARY)],
         fallback_text=message,
     )
 
@@ -454,17 +437,9 @@ def leave_confirm_card(
             )
             for other in others
         ]
-    elif was_primary:
-        body.append(text(t(lang, "membership_leave_primary_only", cop=cop)))
-        actions.append(
-            submit(
-                t(lang, "membership_button_leave_confirm", cop=cop),
-                LEAVE,
-                cop=community.id,
-                confirmed=True,
-            )
-        )
     else:
+        if was_primary:
+            body.append(text(t(lang, "membership_leave_primary_only", cop=cop)))
         actions.append(
             submit(
                 t(lang, "membership_button_leave_confirm", cop=cop),
@@ -474,7 +449,7 @@ def leave_confirm_card(
             )
         )
     body.append(text(t(lang, "membership_leave_text"), subtle=True))
-    actions.append(submit(t(lang, "membership_button_cancel"), CANCEL))
+    actions.append(_cancel_button(lang))
     return card(body, actions, fallback_text=t(lang, "membership_leave_title", cop=cop))
 
 
@@ -489,7 +464,7 @@ def withdraw_confirm_card(community: Community, lang: Lang) -> dict[str, Any]:
                 cop=community.id,
                 confirmed=True,
             ),
-            submit(t(lang, "membership_button_cancel"), CANCEL),
+            _cancel_button(lang),
         ],
         fallback_text=title,
     )

@@ -145,7 +145,7 @@ def parse_join(rest: str) -> tuple[str, Role | None, str]:
         role = (
             Role.PRIMARY
             if word in {"primary", "main", "principal", "principale"}
-            else (Role.SECONDARY)
+            else Role.SECONDARY
         )
         name_part = (name_part[: found.start()] + " " + name_part[found.end() :]).strip()
     return name_part.strip(" ,.;"), role, note
@@ -410,32 +410,30 @@ async def primary_action(turn: Turn, services: Services, data: dict[str, Any]) -
 
 async def _make_primary(turn: Turn, services: Services, cop_id: str) -> None:
     outcome = await service_of(services).make_primary(turn.user_id, cop_id)
+    if outcome.result == PrimaryResult.UNKNOWN_COMMUNITY:
+        await turn.reply(turn.t("membership_which_primary"))
+        return
     community = outcome.community
+    assert community is not None  # every other outcome names it
     lang = turn.lang
+    cop = community.display_name(lang)
     match outcome.result:
-        case PrimaryResult.UNKNOWN_COMMUNITY:
-            await turn.reply(turn.t("membership_which_primary"))
         case PrimaryResult.NOT_MEMBER:
-            assert community is not None
             await turn.send_card(primary_not_member_card(community, lang))
         case PrimaryResult.ALREADY_PRIMARY:
-            assert community is not None
-            await turn.reply(turn.t("membership_primary_already", cop=community.display_name(lang)))
+            await turn.reply(turn.t("membership_primary_already", cop=cop))
         case PrimaryResult.DONE:
-            assert community is not None
             previous = services.catalog.get(outcome.previous or "")
             if previous is not None:
                 await turn.reply(
                     turn.t(
                         "membership_primary_done_previous",
-                        cop=community.display_name(lang),
+                        cop=cop,
                         previous=previous.display_name(lang),
                     )
                 )
             else:
-                await turn.reply(
-                    turn.t("membership_primary_done", cop=community.display_name(lang))
-                )
+                await turn.reply(turn.t("membership_primary_done", cop=cop))
 
 
 async def leave_command(turn: Turn, services: Services) -> None:
@@ -464,29 +462,27 @@ async def _leave(
     outcome = await service_of(services).leave(
         turn.user_id, cop_id, confirmed=confirmed, new_primary=new_primary
     )
+    if outcome.result == LeaveResult.UNKNOWN_COMMUNITY:
+        await turn.reply(turn.t("membership_which_leave"))
+        return
     community = outcome.community
+    assert community is not None  # every other outcome names it
     lang = turn.lang
+    cop = community.display_name(lang)
     match outcome.result:
-        case LeaveResult.UNKNOWN_COMMUNITY:
-            await turn.reply(turn.t("membership_which_leave"))
         case LeaveResult.NOT_MEMBER:
-            assert community is not None
-            await turn.reply(turn.t("membership_not_member", cop=community.display_name(lang)))
+            await turn.reply(turn.t("membership_not_member", cop=cop))
         case LeaveResult.CONFIRM:
-            assert community is not None
             others = [c for c in map(services.catalog.get, outcome.others) if c is not None]
             await turn.send_card(
                 leave_confirm_card(community, lang, was_primary=outcome.was_primary, others=others)
             )
         case LeaveResult.CONFIRM_WITHDRAW:
-            assert community is not None
             await turn.send_card(withdraw_confirm_card(community, lang))
         case LeaveResult.WITHDRAWN:
-            assert community is not None
-            await turn.reply(turn.t("membership_withdrawn", cop=community.display_name(lang)))
+            await turn.reply(turn.t("membership_withdrawn", cop=cop))
         case LeaveResult.LEFT:
-            assert community is not None
-            message = turn.t("membership_left", cop=community.display_name(lang))
+            message = turn.t("membership_left", cop=cop)
             new = services.catalog.get(outcome.new_primary or "")
             if new is not None:
                 message += " " + turn.t("membership_primary_done", cop=new.display_name(lang))

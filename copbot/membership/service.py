@@ -17,6 +17,7 @@ Plain values in, plain values out: no Teams, no Graph types here.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -92,6 +93,26 @@ class MembershipService:
 
     def _now(self) -> datetime:
         return self.services.clock.now()
+
+    def _audit(
+        self,
+        session: AsyncSession,
+        action: str,
+        subject: str,
+        *,
+        actor: str = audit.SYSTEM,
+        at: datetime | None = None,
+        **details: Any,
+    ) -> None:
+        """An audit entry in `session`: by the system, now, unless said otherwise."""
+        audit.record(
+            session, at=at or self._now(), actor=actor, action=action, subject=subject, **details
+        )
+
+    async def _audit_alone(self, action: str, subject: str, **kwargs: Any) -> None:
+        """An audit entry in a transaction of its own (nothing else is written with it)."""
+        async with self.db.session() as session:
+            self._audit(session, action, subject, **kwargs)
 
     # -- reading ----------------------------------------------------------------------------
     async def get_request(self, request_id: str) -> RequestView | None:
@@ -230,12 +251,12 @@ class MembershipService:
                         added_at=now,
                     )
                 )
-                audit.record(
+                self._audit(
                     session,
-                    at=now,
+                    "membership.already_in_group",
+                    f"cop:{community.id}",
                     actor=requester.id,
-                    action="membership.already_in_group",
-                    subject=f"cop:{community.id}",
+                    at=now,
                     person_id=requester.id,
                     role=str(recorded),
                 )
@@ -298,12 +319,12 @@ class MembershipService:
                     )
                 )
                 await session.flush()  # the pending-request index speaks here, before any card
-                audit.record(
+                self._audit(
                     session,
-                    at=now,
+                    "membership.requested",
+                    f"request:{request_id}",
                     actor=requester.id,
-                    action="membership.requested",
-                    subject=f"request:{request_id}",
+                    at=now,
                     cop_id=community.id,
                     role=str(role),
                     has_note=bool(note),
@@ -312,12 +333,11 @@ class MembershipService:
                 for recipient in recipients:
                     await self._enqueue_card(session, request_id, recipient, FOR_REQUEST)
                 if not community.focal_points_channel_id and unreachable:
-                    audit.record(
+                    self._audit(
                         session,
+                        "membership.focal_point_unreachable",
+                        f"request:{request_id}",
                         at=now,
-                        actor=audit.SYSTEM,
-                        action="membership.focal_point_unreachable",
-                        subject=f"request:{request_id}",
                         cop_id=community.id,
                         focal_points=[fp.email for fp in unreachable],
                         reason="no aad_object_id in the catalog",
@@ -369,16 +389,13 @@ class MembershipService:
             return DecisionOutcome(DecisionResult.NOT_FOUND)
         community = self.services.catalog.get(request.cop_id)
         if not self.may_decide(community, actor_id):
-            async with self.db.session() as session:
-                audit.record(
-                    session,
-                    at=self._now(),
-                    actor=actor_id or "unknown",
-                    action="membership.decision_refused",
-                    subject=f"request:{request.id}",
-                    cop_id=request.cop_id,
-                    wanted="approve" if approve else "reject",
-                )
+            await self._audit_alone(
+                "membership.decision_refused",
+                f"request:{request.id}",
+                actor=actor_id or "unknown",
+                cop_id=request.cop_id,
+                wanted="approve" if approve else "reject",
+            )
             log.warning(
                 "membership.decision_refused",
                 request_id=request.id,
@@ -444,19 +461,13 @@ class MembershipService:
                 )
             else:
                 await self._enqueue_notify(session, request.id, REJECTED)
-            cards = (
-                await session.scalars(
-                    select(ApprovalCard.id).where(ApprovalCard.request_id == request.id)
-                )
-            ).all()
-            for card_id in cards:
-                await self._enqueue_card_update(session, card_id, status)
-            audit.record(
+            await self._enqueue_card_updates(session, request.id, status)
+            self._audit(
                 session,
-                at=now,
+                f"membership.{status}",
+                f"request:{request.id}",
                 actor=actor_id,
-                action=f"membership.{status}",
-                subject=f"request:{request.id}",
+                at=now,
                 cop_id=request.cop_id,
                 person_id=request.person_id,
                 role=str(request.role),
@@ -485,6 +496,15 @@ class MembershipService:
             existing.role = Role.PRIMARY
         await session.flush()
 
+    @staticmethod
+    async def _promote(session: AsyncSession, person_id: str, cop_id: str) -> None:
+        await session.execute(
+            update(Membership)
+            .where(Membership.person_id == person_id, Membership.cop_id == cop_id)
+            .values(role=Role.PRIMARY)
+            .execution_options(synchronize_session=False)
+        )
+
     async def _demote_primary(self, session: AsyncSession, person_id: str, *, keep: str) -> None:
         await session.execute(
             update(Membership)
@@ -512,18 +532,13 @@ class MembershipService:
             previous = await self._primary(session, person_id)
             previous_id = previous.cop_id if previous else None
             await self._demote_primary(session, person_id, keep=community.id)
-            await session.execute(
-                update(Membership)
-                .where(Membership.person_id == person_id, Membership.cop_id == community.id)
-                .values(role=Role.PRIMARY)
-                .execution_options(synchronize_session=False)
-            )
-            audit.record(
+            await self._promote(session, person_id, community.id)
+            self._audit(
                 session,
-                at=now,
+                "membership.primary_changed",
+                f"cop:{community.id}",
                 actor=person_id,
-                action="membership.primary_changed",
-                subject=f"cop:{community.id}",
+                at=now,
                 previous=previous_id,
             )
         log.info("membership.primary_changed", person_id=person_id, cop_id=community.id)
@@ -586,24 +601,19 @@ class MembershipService:
             if result.rowcount != 1:
                 return False  # left already (a double click)
             if membership.is_primary and new_primary:
-                await session.execute(
-                    update(Membership)
-                    .where(Membership.person_id == person_id, Membership.cop_id == new_primary)
-                    .values(role=Role.PRIMARY)
-                    .execution_options(synchronize_session=False)
-                )
+                await self._promote(session, person_id, new_primary)
             await self.outbox.enqueue(
                 session,
                 REMOVE_FROM_GROUP,
                 {"person_id": person_id, "cop_id": community.id, "group_key": community.group_key},
                 f"remove:{person_id}:{community.id}:{membership.since.isoformat()}",
             )
-            audit.record(
+            self._audit(
                 session,
-                at=now,
+                "membership.left",
+                f"cop:{community.id}",
                 actor=person_id,
-                action="membership.left",
-                subject=f"cop:{community.id}",
+                at=now,
                 person_id=person_id,
                 was_primary=membership.is_primary,
                 new_primary=new_primary,
@@ -626,19 +636,13 @@ class MembershipService:
             )
             if result.rowcount != 1:
                 return False
-            cards = (
-                await session.scalars(
-                    select(ApprovalCard.id).where(ApprovalCard.request_id == pending.id)
-                )
-            ).all()
-            for card_id in cards:
-                await self._enqueue_card_update(session, card_id, Status.WITHDRAWN)
-            audit.record(
+            await self._enqueue_card_updates(session, pending.id, Status.WITHDRAWN)
+            self._audit(
                 session,
-                at=now,
+                "membership.withdrawn",
+                f"request:{pending.id}",
                 actor=person_id,
-                action="membership.withdrawn",
-                subject=f"request:{pending.id}",
+                at=now,
                 cop_id=community.id,
             )
         self.outbox.kick()
@@ -651,25 +655,14 @@ class MembershipService:
         now = self._now()
         counts = {"reminded": 0, "escalated": 0}
         async with self.db.session() as session:
-            due_reminder = (
-                await session.scalars(
-                    select(JoinRequest.id).where(
-                        JoinRequest.status == Status.PENDING,
-                        JoinRequest.reminded_at.is_(None),
-                        JoinRequest.created_at <= now - timedelta(days=self.settings.reminder_days),
-                    )
-                )
-            ).all()
-            due_escalation = (
-                await session.scalars(
-                    select(JoinRequest.id).where(
-                        JoinRequest.status == Status.PENDING,
-                        JoinRequest.escalated_at.is_(None),
-                        JoinRequest.created_at
-                        <= now - timedelta(days=self.settings.escalation_days),
-                    )
-                )
-            ).all()
+            due_reminder = await self._due(
+                session, JoinRequest.reminded_at, now - timedelta(days=self.settings.reminder_days)
+            )
+            due_escalation = await self._due(
+                session,
+                JoinRequest.escalated_at,
+                now - timedelta(days=self.settings.escalation_days),
+            )
         for request_id in due_reminder:
             if await self._recall(request_id, escalate=False):
                 counts["reminded"] += 1
@@ -680,6 +673,18 @@ class MembershipService:
             log.info("membership.recalled", **counts)
             self.outbox.kick()
         return counts
+
+    @staticmethod
+    async def _due(session: AsyncSession, recalled_at: Any, asked_by: datetime) -> Sequence[str]:
+        """Pending requests asked by then and not yet recalled this way (`recalled_at` unset)."""
+        due = await session.scalars(
+            select(JoinRequest.id).where(
+                JoinRequest.status == Status.PENDING,
+                recalled_at.is_(None),
+                JoinRequest.created_at <= asked_by,
+            )
+        )
+        return due.all()
 
     async def _recall(self, request_id: str, *, escalate: bool) -> bool:
         now = self._now()
@@ -707,12 +712,11 @@ class MembershipService:
                 purpose = FOR_REMINDER
             for recipient in recipients:
                 await self._enqueue_card(session, request_id, recipient, purpose)
-            audit.record(
+            self._audit(
                 session,
+                "membership.escalated" if escalate else "membership.reminded",
+                f"request:{request_id}",
                 at=now,
-                actor=audit.SYSTEM,
-                action="membership.escalated" if escalate else "membership.reminded",
-                subject=f"request:{request_id}",
                 cop_id=row.cop_id if row else None,
                 recipients=len(recipients),
                 reason=None if recipients else "nobody to tell: no admins / focal points",
@@ -734,6 +738,16 @@ class MembershipService:
         await self.outbox.enqueue(
             session, UPDATE_CARD, {"card_id": card_id}, f"card-update:{card_id}:{status}"
         )
+
+    async def _enqueue_card_updates(
+        self, session: AsyncSession, request_id: str, status: str
+    ) -> None:
+        """Every approval card sent for the request comes to show its new status."""
+        cards = await session.scalars(
+            select(ApprovalCard.id).where(ApprovalCard.request_id == request_id)
+        )
+        for card_id in cards.all():
+            await self._enqueue_card_update(session, card_id, status)
 
     async def _enqueue_notify(self, session: AsyncSession, request_id: str, event: str) -> None:
         await self.outbox.enqueue(
@@ -771,18 +785,18 @@ class MembershipService:
             status = await session.scalar(
                 select(JoinRequest.status).where(JoinRequest.id == request_id)
             )
-            if status and status != Status.PENDING:
+            decided = bool(status) and status != Status.PENDING
+            if decided:
                 await self._enqueue_card_update(session, card.id, status)
-            audit.record(
+            self._audit(
                 session,
+                "membership.card_sent",
+                f"request:{request_id}",
                 at=now,
-                actor=audit.SYSTEM,
-                action="membership.card_sent",
-                subject=f"request:{request_id}",
                 recipient=recipient,
                 purpose=purpose,
             )
-        if status and status != Status.PENDING:
+        if decided:
             self.outbox.kick()
 
     async def card_already_sent(self, request_id: str, recipient: str, purpose: str) -> bool:
@@ -800,12 +814,10 @@ class MembershipService:
         self, session: AsyncSession, request_id: str, recipient: str, reason: str
     ) -> None:
         """A card could not be delivered for good: audit it, tell the requester they wait."""
-        audit.record(
+        self._audit(
             session,
-            at=self._now(),
-            actor=audit.SYSTEM,
-            action="membership.card_undeliverable",
-            subject=f"request:{request_id}",
+            "membership.card_undeliverable",
+            f"request:{request_id}",
             recipient=recipient,
             reason=reason[:300],
         )
@@ -826,33 +838,23 @@ class MembershipService:
         async with self.db.session() as session:
             still = await session.get(Membership, (request.person_id, request.cop_id))
         if still is None:  # they left before the add happened
-            async with self.db.session() as session:
-                audit.record(
-                    session,
-                    at=self._now(),
-                    actor=audit.SYSTEM,
-                    action="membership.add_skipped",
-                    subject=f"request:{request.id}",
-                    reason="left before being added",
-                )
+            await self._audit_alone(
+                "membership.add_skipped", f"request:{request.id}", reason="left before being added"
+            )
             return
         try:
             outcome = await self.services.directory.add_member(
                 community.group_key, request.person_id
             )
         except DirectoryUnavailable as exc:
-            async with self.db.session() as session:
-                audit.record(
-                    session,
-                    at=self._now(),
-                    actor=audit.SYSTEM,
-                    action="membership.add_deferred",
-                    subject=f"request:{request.id}",
-                    group_id=community.group_key,
-                    status=exc.status,
-                    retry_after=exc.retry_after,
-                    reason=str(exc)[:300],
-                )
+            await self._audit_alone(
+                "membership.add_deferred",
+                f"request:{request.id}",
+                group_id=community.group_key,
+                status=exc.status,
+                retry_after=exc.retry_after,
+                reason=str(exc)[:300],
+            )
             raise
         now = self._now()
         async with self.db.session() as session:
@@ -872,12 +874,11 @@ class MembershipService:
                 .values(added_at=now)
                 .execution_options(synchronize_session=False)
             )
-            audit.record(
+            self._audit(
                 session,
+                "membership.added",
+                f"request:{request.id}",
                 at=now,
-                actor=audit.SYSTEM,
-                action="membership.added",
-                subject=f"request:{request.id}",
                 group_id=community.group_key,
                 person_id=request.person_id,
                 outcome=str(outcome),
@@ -895,12 +896,10 @@ class MembershipService:
     async def _add_failed(
         self, session: AsyncSession, payload: dict[str, Any], reason: str
     ) -> None:
-        audit.record(
+        self._audit(
             session,
-            at=self._now(),
-            actor=audit.SYSTEM,
-            action="membership.add_failed",
-            subject=f"request:{payload.get('request_id')}",
+            "membership.add_failed",
+            f"request:{payload.get('request_id')}",
             reason=reason[:500],
         )
 
@@ -916,37 +915,24 @@ class MembershipService:
                 str(payload["group_key"]), person_id
             )
         except DirectoryUnavailable as exc:
-            async with self.db.session() as session:
-                audit.record(
-                    session,
-                    at=self._now(),
-                    actor=audit.SYSTEM,
-                    action="membership.remove_deferred",
-                    subject=f"cop:{cop_id}",
-                    person_id=person_id,
-                    reason=str(exc)[:300],
-                )
-            raise
-        async with self.db.session() as session:
-            audit.record(
-                session,
-                at=self._now(),
-                actor=audit.SYSTEM,
-                action="membership.removed",
-                subject=f"cop:{cop_id}",
+            await self._audit_alone(
+                "membership.remove_deferred",
+                f"cop:{cop_id}",
                 person_id=person_id,
-                outcome=str(outcome),
+                reason=str(exc)[:300],
             )
+            raise
+        await self._audit_alone(
+            "membership.removed", f"cop:{cop_id}", person_id=person_id, outcome=str(outcome)
+        )
 
     async def _remove_failed(
         self, session: AsyncSession, payload: dict[str, Any], reason: str
     ) -> None:
-        audit.record(
+        self._audit(
             session,
-            at=self._now(),
-            actor=audit.SYSTEM,
-            action="membership.remove_failed",
-            subject=f"cop:{payload.get('cop_id')}",
+            "membership.remove_failed",
+            f"cop:{payload.get('cop_id')}",
             person_id=payload.get("person_id"),
             reason=reason[:500],
         )

@@ -28,7 +28,9 @@ async def test_the_bulk_import_needs_one_add_per_20_members_of_a_cop_and_a_tenth
     bench = load_bench()
     rows = 200
 
-    bulk, baseline = await bench.measure(rows, writes=20, window=0.05)
+    # 50 writes a second: the baseline's 200 adds reach it unless this machine makes fewer than
+    # ~100 requests a second (200 spread over 3 one-second windows put 67 in one of them).
+    bulk, baseline = await bench.measure(rows, writes=50, window=1.0)
 
     assert bulk.added == baseline.added == rows
     assert bulk.add_requests_accepted == bench.fewest_adds(rows) == 12  # 34/33 a CoP: 2 each
