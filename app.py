@@ -302,9 +302,8 @@ def create_web_app(components: Components) -> web.Application:
     return app
 
 
-# The Bot Framework connector sends every outbound message through the loop's default executor
-# (blocking `requests` in a thread); the default pool of min(32, cores + 4) threads would queue
-# replies behind each other under load.
+# Blocking work (the SDK's OpenID metadata fetch, file reads) runs in the loop's default
+# executor; its default pool of min(32, cores + 4) threads would queue it up under load.
 OUTBOUND_THREADS = 64
 
 

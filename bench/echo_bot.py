@@ -24,8 +24,6 @@ from botbuilder.integration.aiohttp import (
 )
 from botbuilder.schema import Activity
 
-from bot.adapter import AdapterConfig, build_adapter
-
 
 class Config:
     APP_ID = ""
@@ -42,7 +40,9 @@ def main() -> None:
     port, stock = int(sys.argv[1]), "--stock" in sys.argv
     if stock:
         adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(Config()))
-    else:
+    else:  # imported only here: bot/ patches the SDK's dependencies on import (sdk_patches)
+        from bot.adapter import AdapterConfig, build_adapter
+
         adapter = build_adapter(AdapterConfig(APP_TYPE="MultiTenant"))
     bot = EchoBot()
 

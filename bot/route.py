@@ -8,10 +8,10 @@ authentication failure is a 401, invoke responses are returned as they are.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from urllib.parse import urlparse
 
+import orjson
 import structlog
 from aiohttp import web
 from botbuilder.core import Bot
@@ -38,8 +38,8 @@ def problem(status: int, code: str, message: str) -> web.Response:
 def parse_activity(body: bytes) -> Activity | web.Response:
     """The activity in the body, or the 400 that says what is wrong with it."""
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:  # also for bytes that are not UTF-8
         return problem(400, "BadRequest", f"the body is not valid JSON: {exc}")
     if not isinstance(data, dict):
         return problem(400, "BadRequest", "the body must be a JSON object (an activity)")
@@ -92,8 +92,7 @@ class MessagesEndpoint:
             kind = activity.type
             response = await self._process(activity, request.headers.get("Authorization", ""))
         outcome = "ok" if response.status < 400 else str(response.status)
-        self.metrics.turns.labels(kind, outcome).inc()
-        self.metrics.turn_seconds.labels(kind).observe(time.perf_counter() - started)
+        self.metrics.count_turn(kind, outcome, time.perf_counter() - started)
         return response
 
     async def _read(self, request: web.Request) -> Activity | web.Response:

@@ -10,12 +10,15 @@ VERSION = "1.5"
 
 Element = dict[str, Any]
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|>~<])")
+_LIST_ITEM = re.compile(r"^(\s*)(-|\d+\.)", re.MULTILINE)
+_NEEDS_ESCAPE = re.compile(r"[\\`*_{}\[\]()#+!|>~<]|^\s*(?:-|\d+\.)", re.MULTILINE)
 
 
 def escape(value: str) -> str:
     """Text from people or the directory (not the catalog), shown literally: no markdown, no links."""
-    value = _MARKDOWN.sub(r"\\\1", value)
-    return re.sub(r"^(\s*)(-|\d+\.)", r"\1\\\2", value, flags=re.MULTILINE)
+    if not _NEEDS_ESCAPE.search(value):  # most names and words
+        return value
+    return _LIST_ITEM.sub(r"\1\\\2", _MARKDOWN.sub(r"\\\1", value))
 
 
 def card(

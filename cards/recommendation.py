@@ -42,7 +42,7 @@ def _focal_points(community: Community, lang: Lang) -> dict[str, Any]:
 
 
 def _community(
-    rank: int | None, community: Community, match: Match, lang: Lang, *, primary: bool
+    rank: int | None, community: Community, reason: str, lang: Lang, *, primary: bool
 ) -> list[dict[str, Any]]:
     title = (
         f"**{rank}. {community.display_name(lang)}**"
@@ -52,8 +52,8 @@ def _community(
     if community.cross_cutting:
         title += f" · _{t(lang, 'cross_cutting')}_"
     items = [text(title), text(community.lead.get(lang), spacing="Small")]
-    if match.terms:
-        items.append(text(_reason(match, lang), color="Accent", spacing="Small"))
+    if reason:
+        items.append(text(reason, color="Accent", spacing="Small"))
     items.append(_focal_points(community, lang))
     items.append(action_set(_join_buttons(community, lang, primary=primary)))
     return items
@@ -67,18 +67,18 @@ def recommendation_card(rec: Recommendation, catalog: Catalog, lang: Lang) -> di
         heading(t(lang, "finder_title")),
         text(t(lang, "finder_intro"), subtle=True),
     ]
-    shown: list[tuple[Community, Match]] = []
+    shown: list[tuple[Community, str]] = []  # and the reason
     for match in rec.shortlist(SHOWN):
         community = catalog.get(match.cop_id)
         if community is not None:
-            shown.append((community, match))
-    for rank, (community, match) in enumerate(shown, 1):
+            shown.append((community, _reason(match, lang) if match.terms else ""))
+    for rank, (community, reason) in enumerate(shown, 1):
         body.append(
-            container(_community(rank, community, match, lang, primary=True), separator=True)
+            container(_community(rank, community, reason, lang, primary=True), separator=True)
         )
     fallback = [
-        f"{rank}. {c.display_name(lang)}" + (f" ({_reason(m, lang)})" if m.terms else "")
-        for rank, (c, m) in enumerate(shown, 1)
+        f"{rank}. {c.display_name(lang)}" + (f" ({reason})" if reason else "")
+        for rank, (c, reason) in enumerate(shown, 1)
     ]
     suggestion = rec.cross_cutting
     extra = catalog.get(suggestion.cop_id) if suggestion else None
@@ -102,7 +102,13 @@ def recommendation_card(rec: Recommendation, catalog: Catalog, lang: Lang) -> di
                     [
                         text(t(lang, "finder_cross_cutting_title"), weight="Bolder"),
                         text(t(lang, intro), spacing="Small"),
-                        *_community(None, extra, suggestion, lang, primary=False),
+                        *_community(
+                            None,
+                            extra,
+                            _reason(suggestion, lang) if suggestion.terms else "",
+                            lang,
+                            primary=False,
+                        ),
                     ],
                     separator=True,
                     style="emphasis",

@@ -33,6 +33,8 @@ def pick(text: Localized, lang: Lang) -> str:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for matching: 'Résilience' -> 'resilience'."""
+    if text.isascii():  # most text: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

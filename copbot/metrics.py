@@ -21,6 +21,9 @@ Refresher = Callable[["Metrics"], Awaitable[None]]
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        # labelled children of the per-turn metrics (labels() costs a lock and a lookup a turn);
+        # their labels are bounded: activity types and HTTP statuses
+        self._turn_children: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
         r = self.registry
         self.turns = Counter(
             "copbot_turns",
@@ -64,6 +67,15 @@ class Metrics:
             registry=r,
         )
         self._refreshers: list[Refresher] = []
+
+    def count_turn(self, kind: str, outcome: str, seconds: float) -> None:
+        """One activity handled: its type, outcome ("ok" or the HTTP status) and duration."""
+        children = self._turn_children.get((kind, outcome))
+        if children is None:
+            children = (self.turns.labels(kind, outcome), self.turn_seconds.labels(kind))
+            self._turn_children[(kind, outcome)] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def add_refresher(self, refresher: Refresher) -> None:
         self._refreshers.append(refresher)

@@ -106,6 +106,7 @@ class Outbox:
         self._kinds: dict[str, _Kind] = {}
         self._claims = itertools.count(1)
         self._runner: asyncio.Task[None] | None = None
+        self._batches: set[asyncio.Future[Any]] = set()  # items being run, by anyone here
         self._wanted = False
         self._closed = False
 
@@ -188,7 +189,12 @@ class Outbox:
             return 0
         claimed = await self._claim(limit or self.policy.batch_size)
         if claimed:
-            await asyncio.gather(*(self._run(item, token) for item, token in claimed))
+            batch = asyncio.ensure_future(
+                asyncio.gather(*(self._run(item, token) for item, token in claimed))
+            )
+            self._batches.add(batch)
+            batch.add_done_callback(self._batches.discard)
+            await batch
         return len(claimed)
 
     async def drain(self) -> None:
@@ -196,8 +202,10 @@ class Outbox:
         while True:
             if self._runner is not None and not self._runner.done():
                 await asyncio.shield(self._runner)
+            # batches claimed by others here (the periodic job) hold their items' leases
+            await asyncio.gather(*list(self._batches), return_exceptions=True)
             ran = await self.run_once()
-            if not ran and (self._runner is None or self._runner.done()):
+            if not ran and (self._runner is None or self._runner.done()) and not self._batches:
                 return
 
     async def close(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109 - a bound on shutdown

@@ -45,7 +45,14 @@ from dataclasses import dataclass, field
 
 from copbot.catalog import Catalog, Community
 from copbot.finder.lexicon import ADMIN_WORDS, COP_WORDS, FUNCTION_WORDS, REQUEST_RE
-from copbot.finder.text import Token, TrigramModel, function_word_evidence, stems, tokenize
+from copbot.finder.text import (
+    WORD_CACHE_SIZE,
+    Token,
+    TrigramModel,
+    function_word_evidence,
+    stems,
+    tokenize,
+)
 from copbot.i18n import DEFAULT_LANG, LANGS, Lang, fold
 
 FIELD_WEIGHTS = {
@@ -140,6 +147,10 @@ class _Phrase:
     lang: Lang
     slots: tuple[frozenset[str], ...]  # the stems of each content word
     rarity: float = 0.0  # scaled idf of the phrase itself
+    keys: tuple[tuple[Key, ...], ...] = ()  # the slots as index keys
+
+    def __post_init__(self) -> None:
+        self.keys = tuple(tuple((self.lang, stem) for stem in slot) for slot in self.slots)
 
 
 @dataclass
@@ -183,6 +194,10 @@ def _scaled_idf(df: int, n: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5)) / top if top > 0 else 1.0
 
 
+def _rarity(hit: tuple[int, float]) -> float:
+    return hit[1]
+
+
 def _offer(best: dict[Key, float], key: Key, value: float) -> None:
     if value > best.get(key, 0.0):
         best[key] = value
@@ -200,6 +215,7 @@ class Finder:
         self.communities: tuple[Community, ...] = tuple(catalog)
         self._idf: dict[Key, float] = {}
         self._words: dict[Key, dict[int, _Word]] = {}  # stem -> community -> worth
+        self._worths: dict[Key, tuple[tuple[int, float, float, float], ...]] = {}  # the same, flat
         self._phrases: list[_Phrase] = []
         self._anchored: dict[Key, list[int]] = defaultdict(list)  # rarest stem -> phrases
         self._surface: dict[str, frozenset[Lang]] = {}
@@ -213,11 +229,18 @@ class Finder:
         self._zero = tuple(Match(c.id, 0.0) for c in self.communities)
         self._cross = [i for i, c in enumerate(self.communities) if c.cross_cutting]
         self._trigrams: TrigramModel | None = None
+        self._met: dict[tuple[str, str], tuple[tuple[Key, float], ...]] = {}  # see _meets
         self._build()
 
     @classmethod
     def of(cls, catalog: Catalog) -> Finder:
         return cls(catalog)
+
+    def forget_words(self) -> None:
+        """Empty the caches of words seen in questions (benchmarks measure without them)."""
+        self._met.clear()
+        if self._trigrams is not None:
+            self._trigrams.forget_words()
 
     # -- index --------------------------------------------------------------------------------
     @staticmethod
@@ -289,6 +312,10 @@ class Finder:
         n = len(self.communities)
         self._idf = {key: _scaled_idf(len(cops), n) for key, cops in words.items()}
         self._words = dict(words)
+        self._worths = {
+            key: tuple((cop, w.any, w.topical, w.whole) for cop, w in worths.items())
+            for key, worths in self._words.items()
+        }
         for phrase in phrases.values():
             phrase.rarity = _scaled_idf(
                 len(phrase_df[(phrase.lang, tuple(sorted(min(s) for s in phrase.slots)))]), n
@@ -447,27 +474,36 @@ class Finder:
         """(lang, catalog stem) -> [(token position, its rarity x closeness)] of a question."""
         query: dict[Key, list[tuple[int, float]]] = defaultdict(list)
         for token in content:
-            best: dict[Key, float] = {}
-            langs = self.languages_of(token.word)
-            for lang in langs or LANGS:
-                for stem in stems(token.lower, lang):
-                    own = self._idf.get((lang, stem))
-                    if own is not None:
-                        _offer(best, (lang, stem), own)
-                    for other in self._longer_or_shorter(lang, stem):
-                        idf = self._idf[(lang, other)]
-                        _offer(
-                            best, (lang, other), RELATED * (idf if own is None else min(own, idf))
-                        )
-            if not langs:
-                for word in self._typos(token.word):
-                    for lang in self.languages_of(word):
-                        for stem in stems(word, lang):
-                            if (lang, stem) in self._idf:
-                                _offer(best, (lang, stem), TYPO * self._idf[(lang, stem)])
-            for key, value in best.items():
+            for key, value in self._meets(token.word, token.lower):
                 query[key].append((token.position, value))
         return query
+
+    def _meets(self, word: str, lower: str) -> tuple[tuple[Key, float], ...]:
+        """The catalog stems a word meets, with its rarity x closeness (kept per word)."""
+        known = self._met.get((word, lower))
+        if known is not None:
+            return known
+        best: dict[Key, float] = {}
+        langs = self.languages_of(word)
+        for lang in langs or LANGS:
+            for stem in stems(lower, lang):
+                own = self._idf.get((lang, stem))
+                if own is not None:
+                    _offer(best, (lang, stem), own)
+                for other in self._longer_or_shorter(lang, stem):
+                    idf = self._idf[(lang, other)]
+                    _offer(best, (lang, other), RELATED * (idf if own is None else min(own, idf)))
+        if not langs:
+            for near in self._typos(word):
+                for lang in self.languages_of(near):
+                    for stem in stems(near, lang):
+                        if (lang, stem) in self._idf:
+                            _offer(best, (lang, stem), TYPO * self._idf[(lang, stem)])
+        known = tuple(best.items())
+        if len(self._met) >= WORD_CACHE_SIZE:
+            self._met.clear()
+        self._met[(word, lower)] = known
+        return known
 
     def _credits(self, content: list[Token]) -> dict[int, _Credit]:
         query = self._query(content)
@@ -482,22 +518,29 @@ class Finder:
             informative = [(p, idf * lateness[p]) for p, idf in hits if idf >= INFORMATIVE]
             if not informative:
                 continue
-            for cop, worth in self._words[key].items():
+            # _Credit.add inlined (the innermost loop of a question): any >= topical >= whole, so
+            # the topical and whole credits never raise the total
+            for cop, any_entry, topical, whole in self._worths[key]:
                 credit = credits[cop]
+                total, topical_credit = credit.total, credit.topical
                 for position, value in informative:
-                    credit.add(position, worth.any * value, False, False)
-                    if worth.topical:
-                        credit.add(position, worth.topical * value, True, False)
-                    if worth.whole:
-                        credit.add(position, worth.whole * value, True, True)
+                    if any_entry * value > total.get(position, 0.0):
+                        total[position] = any_entry * value
+                    if topical and topical * value > topical_credit.get(position, 0.0):
+                        topical_credit[position] = topical * value
+                    if whole:
+                        if whole * value > topical_credit.get(position, 0.0):
+                            topical_credit[position] = whole * value
+                        if whole * value > credit.complete:
+                            credit.complete = whole * value
         for index in candidates:
             phrase = self._phrases[index]
             present: list[tuple[int, float]] = []
-            for slot in phrase.slots:
-                hits = [hit for stem in slot for hit in query.get((phrase.lang, stem), ())]
+            for keys in phrase.keys:
+                hits = [hit for key in keys for hit in query.get(key, ())]
                 if not hits:
                     break
-                present.append(max(hits, key=lambda h: h[1]))
+                present.append(max(hits, key=_rarity))
             else:
                 places = [place[position] for position, _ in present]
                 if max(places) - min(places) >= len(phrase.slots) + WINDOW_SLACK:

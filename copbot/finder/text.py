@@ -30,6 +30,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+|\d+")
 # -ism / -ist words of one family share one key in every language (the Spanish and French stemmers
 # would make "urbanismo" and "urbanisme" the stem of "urbano", a word of every community).
 _ISM_RE = re.compile(r"(?:isme|ismo|ism|iste|ista|ist)(?:s|es|as|os)?$")
+WORD_CACHE_SIZE = 50_000  # words whose per-language figures are kept (a few MB at most)
 _SNOWBALL_NAMES: dict[Lang, str] = {"en": "english", "fr": "french", "es": "spanish"}
 _STEMMERS = {lang: snowballstemmer.stemmer(name) for lang, name in _SNOWBALL_NAMES.items()}
 
@@ -104,10 +105,11 @@ def function_word_evidence(text: str, tokens: Iterable[Token]) -> dict[Lang, flo
         langs = [lang for lang in LANGS if token.word in FUNCTION_WORDS[lang]]
         for lang in langs:
             score[lang] += 1 / len(langs)
-    lowered = text.casefold()
-    for lang, chars in LANGUAGE_CHARS.items():
-        if chars and any(c in lowered for c in chars):
-            score[lang] += 1.5
+    if not text.isascii():
+        lowered = text.casefold()
+        for lang, chars in LANGUAGE_CHARS.items():
+            if chars and any(c in lowered for c in chars):
+                score[lang] += 1.5
     return score
 
 
@@ -131,14 +133,30 @@ class TrigramModel:
             total = sum(counts.values()) + len(counts) + 1
             self._logp[lang] = {tri: math.log((n + 1) / total) for tri, n in counts.items()}
             self._unseen[lang] = math.log(1 / total)
+        self._by_word: dict[str, tuple[float, ...]] = {}
+
+    def forget_words(self) -> None:
+        self._by_word.clear()
+
+    def _word_loglik(self, word: str) -> tuple[float, ...]:
+        """log P(word | language) for each of LANGS, kept per word: people's words repeat."""
+        known = self._by_word.get(word)
+        if known is None:
+            known = tuple(
+                sum(self._logp[lang].get(tri, self._unseen[lang]) for tri in _trigrams(word))
+                for lang in LANGS
+            )
+            if len(self._by_word) >= WORD_CACHE_SIZE:
+                self._by_word.clear()
+            self._by_word[word] = known
+        return known
 
     def posterior(self, words: Iterable[str]) -> dict[Lang, float]:
         """P(language | words), from equal priors; words are lower case with accents."""
         loglik = dict.fromkeys(LANGS, 0.0)
         for word in words:
-            for tri in _trigrams(word):
-                for lang in LANGS:
-                    loglik[lang] += self._logp[lang].get(tri, self._unseen[lang])
+            for lang, value in zip(LANGS, self._word_loglik(word), strict=True):
+                loglik[lang] += value
         top = max(loglik.values())
         weights = {lang: math.exp(value - top) for lang, value in loglik.items()}
         total = sum(weights.values())

@@ -250,3 +250,23 @@ def test_the_tuning_probes_stay_answered(finder: Finder) -> None:
     assert top1 / len(topical) >= 0.95
     offtopic = [r for r in rows if not r["expect"]]
     assert sum(finder.recommend(r["q"]).confident for r in offtopic) / len(offtopic) <= 0.05
+
+
+def test_a_person_gets_the_same_answer_whether_their_words_were_seen_before_or_not(
+    catalog: Catalog,
+) -> None:
+    """The finder keeps what it worked out for each word; answers must not depend on it."""
+    rows = [
+        json.loads(line)
+        for path in (HOLDOUT, ROOT / "tests" / "data" / "finder_probes.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line
+    ]
+    questions = [r["q"] for r in rows]
+    warm_finder, cold_finder = Finder.of(catalog), Finder.of(catalog)
+    warm = [warm_finder.recommend(q) for q in questions]  # later questions reuse earlier words
+    cold = []
+    for question in questions:
+        cold_finder.forget_words()
+        cold.append(cold_finder.recommend(question))
+    assert warm == cold
