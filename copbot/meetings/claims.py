@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from copbot.store.db import Database
 from copbot.store.meetings_models import MeetingPost
@@ -67,33 +68,58 @@ async def get(db: Database, key: PostKey) -> MeetingPost | None:
         return await session.scalar(select(MeetingPost).where(key.where()))
 
 
+async def _insert_new(
+    session: AsyncSession,
+    key: PostKey,
+    *,
+    status: str,
+    due_at: datetime,
+    now: datetime,
+    instance: str,
+    lease_until: datetime | None = None,
+    attempts: int = 0,
+    reason: str = "",
+) -> bool:
+    """The post's row, unless it exists already (then False: another instance was first)."""
+    return await insert_ignore(
+        session,
+        MeetingPost.__table__,
+        {
+            "cop_id": key.cop_id,
+            "kind": key.kind,
+            "occurrence_id": key.occurrence_id,
+            "recipient": key.recipient,
+            "status": status,
+            "due_at": due_at,
+            "claimed_at": now,
+            "claimed_by": instance,
+            "lease_until": lease_until,
+            "attempts": attempts,
+            "next_attempt_at": None,
+            "sent_at": None,
+            "reason": reason,
+            "conversation_id": "",
+            "activity_id": "",
+            "service_url": "",
+        },
+        keys=["cop_id", "kind", "occurrence_id", "recipient"],
+    )
+
+
 async def claim(
     db: Database, key: PostKey, *, due_at: datetime, now: datetime, instance: str
 ) -> Claim | None:
     """This instance's claim on the post, or None when another has it or it is settled."""
     async with db.session() as session:
-        inserted = await insert_ignore(
+        inserted = await _insert_new(
             session,
-            MeetingPost.__table__,
-            {
-                "cop_id": key.cop_id,
-                "kind": key.kind,
-                "occurrence_id": key.occurrence_id,
-                "recipient": key.recipient,
-                "status": CLAIMED,
-                "due_at": due_at,
-                "claimed_at": now,
-                "claimed_by": instance,
-                "lease_until": now + LEASE,
-                "attempts": 1,
-                "next_attempt_at": None,
-                "sent_at": None,
-                "reason": "",
-                "conversation_id": "",
-                "activity_id": "",
-                "service_url": "",
-            },
-            keys=["cop_id", "kind", "occurrence_id", "recipient"],
+            key,
+            status=CLAIMED,
+            due_at=due_at,
+            now=now,
+            instance=instance,
+            lease_until=now + LEASE,
+            attempts=1,
         )
         row = await session.scalar(select(MeetingPost).where(key.where()))
     if row is None:  # pragma: no cover - the row exists after the insert
@@ -220,28 +246,14 @@ async def settle_missed(
     """Record a post that can no longer be sent (its meeting started). Returns the reason recorded,
     or None when there was nothing to record (already sent/skipped, or being sent right now)."""
     async with db.session() as session:
-        inserted = await insert_ignore(
+        inserted = await _insert_new(
             session,
-            MeetingPost.__table__,
-            {
-                "cop_id": key.cop_id,
-                "kind": key.kind,
-                "occurrence_id": key.occurrence_id,
-                "recipient": key.recipient,
-                "status": SKIPPED,
-                "due_at": due_at,
-                "claimed_at": now,
-                "claimed_by": instance,
-                "lease_until": None,
-                "attempts": 0,
-                "next_attempt_at": None,
-                "sent_at": None,
-                "reason": reason[:200],
-                "conversation_id": "",
-                "activity_id": "",
-                "service_url": "",
-            },
-            keys=["cop_id", "kind", "occurrence_id", "recipient"],
+            key,
+            status=SKIPPED,
+            due_at=due_at,
+            now=now,
+            instance=instance,
+            reason=reason[:200],
         )
         if inserted:
             return reason

@@ -412,15 +412,8 @@ class MeetingsService:
             if claim is None:
                 stale = await claims.expire_stale(self.db, key, now=now)
                 if stale is not None:
-                    report.skipped.append(_label(key))
-                    self._count(key.kind, "skipped")
-                    log.warning(
-                        "meetings.post_outcome_unknown",
-                        cop_id=key.cop_id,
-                        kind=key.kind,
-                        occurrence_id=key.occurrence_id,
-                        recipient=key.recipient,
-                        claimed_by=stale.claimed_by,
+                    self._skipped(
+                        report, key, "meetings.post_outcome_unknown", claimed_by=stale.claimed_by
                     )
                 continue
             await self._send(claim, occ, report, now=now)
@@ -442,15 +435,7 @@ class MeetingsService:
                 await claims.mark_skipped(
                     self.db, claim, instance=self.instance, reason=settled.reason
                 )
-            report.skipped.append(_label(key))
-            self._count(key.kind, "skipped")
-            log.info(
-                "meetings.post_skipped",
-                cop_id=key.cop_id,
-                kind=key.kind,
-                occurrence_id=key.occurrence_id,
-                reason=settled.reason,
-            )
+            self._skipped(report, key, "meetings.post_skipped", warn=False, reason=settled.reason)
             return
         except Exception as exc:  # every failure of a send is retried (with backoff) until start
             reason = exc.reason if isinstance(exc, _NotSendable) else type(exc).__name__
@@ -495,6 +480,21 @@ class MeetingsService:
             late_minutes=late_minutes,
         )
 
+    def _skipped(
+        self, report: TickReport, key: PostKey, event: str, *, warn: bool = True, **why: Any
+    ) -> None:
+        """A post that will not be sent: in the report, the metrics and the log."""
+        report.skipped.append(_label(key))
+        self._count(key.kind, "skipped")
+        (log.warning if warn else log.info)(
+            event,
+            cop_id=key.cop_id,
+            kind=key.kind,
+            occurrence_id=key.occurrence_id,
+            recipient=key.recipient,
+            **why,
+        )
+
     def _count(self, kind: str, outcome: str) -> None:
         label = CHANGE if kind.startswith(CHANGE) else kind
         self.services.metrics.meeting_posts.labels(label, outcome).inc()
@@ -537,16 +537,7 @@ class MeetingsService:
                 reason="meeting_started",
             )
             if reason is not None:
-                report.skipped.append(_label(key))
-                self._count(key.kind, "skipped")
-                log.warning(
-                    "meetings.post_missed",
-                    cop_id=key.cop_id,
-                    kind=key.kind,
-                    occurrence_id=key.occurrence_id,
-                    recipient=key.recipient,
-                    reason=reason,
-                )
+                self._skipped(report, key, "meetings.post_missed", reason=reason)
 
     async def post_now(
         self,
