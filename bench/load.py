@@ -280,20 +280,18 @@ async def main(args: argparse.Namespace, db_url: str, connector_url: str) -> Non
             await echo.wait_ready(session)
             await stock.wait_ready(session)
             await bot.wait_ready(session)
-            # Warm both up (imports, caches, the finder index, SQLite pages).
-            for server in (echo, stock):
+            # Warm every server up (imports, caches, the finder index, database pages), every
+            # simulated user once: what a running bot has seen before a busy hour.
+            for server in (echo, stock, bot):
                 await drive(
                     session,
                     server.url,
                     users,
                     "question",
-                    turns=200,
-                    concurrency=10,
+                    turns=max(200, args.users * 4),
+                    concurrency=args.users,
                     name="warm-up",
                 )
-            await drive(
-                session, bot.url, users, "question", turns=200, concurrency=10, name="warm-up"
-            )
 
             database = "PostgreSQL" if db_url.startswith("postgres") else "SQLite"
             print(

@@ -35,6 +35,10 @@ def problem(status: int, code: str, message: str) -> web.Response:
     return web.json_response({"error": {"code": code, "message": message}}, status=status)
 
 
+def _too_large() -> web.Response:
+    return problem(413, "PayloadTooLarge", f"an activity may be at most {MAX_BODY_BYTES} bytes")
+
+
 def parse_activity(body: bytes) -> Activity | web.Response:
     """The activity in the body, or the 400 that says what is wrong with it."""
     try:
@@ -97,19 +101,16 @@ class MessagesEndpoint:
 
     async def _read(self, request: web.Request) -> Activity | web.Response:
         """The activity of the request, or the 4xx that says what is wrong with the request."""
-        too_large = problem(
-            413, "PayloadTooLarge", f"an activity may be at most {MAX_BODY_BYTES} bytes"
-        )
         if request.content_type != "application/json":
             return problem(415, "UnsupportedMediaType", "send the activity as application/json")
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-            return too_large
+            return _too_large()
         try:
             body = await request.content.read(MAX_BODY_BYTES + 1)
         except (ConnectionError, asyncio.IncompleteReadError) as exc:
             return problem(400, "BadRequest", f"could not read the body: {type(exc).__name__}")
         if len(body) > MAX_BODY_BYTES:
-            return too_large
+            return _too_large()
         return parse_activity(body)
 
     async def _process(self, activity: Activity, authorization: str) -> web.Response:
