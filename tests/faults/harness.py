@@ -34,25 +34,25 @@ import yaml
 from cards.membership import APPROVE
 from tests.fakes.connector import FakeConnector, Record, card_text
 from tests.fakes.graph_fake import GraphFake
-from tests.support.bot_client import ALICE, BRUNO, CARMEN, TENANT, BotClient, User
+from tests.support.bot_client import (
+    ADD_PATH,
+    ALICE,
+    BRUNO,
+    CARMEN,
+    DANIEL,
+    ERIN,
+    GROUPS,
+    TENANT,
+    UBS,
+    BotClient,
+    User,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 COPBOT = str(Path(sys.executable).parent / "copbot")
 T = TypeVar("T")
 
-DANIEL = User("d4d4d4d4-0000-4000-8000-000000000004", "Daniel Otieno", "daniel.otieno@un.org")
-ERIN = User("e5e5e5e5-0000-4000-8000-000000000005", "Erin Admin", "erin.admin@un.org")
 FRANK = User("f6f6f6f6-0000-4000-8000-000000000006", "Frank Mwangi", "frank.mwangi@un.org")
-GROUPS = {
-    "PLG": "0a000000-0000-4000-8000-000000000001",
-    "SHRSI": "0a000000-0000-4000-8000-000000000002",
-    "PFE": "0a000000-0000-4000-8000-000000000003",
-    "UBS": "0a000000-0000-4000-8000-000000000004",
-    "LHS": "0a000000-0000-4000-8000-000000000005",
-    "CC": "0a000000-0000-4000-8000-000000000006",
-}
-ADD_PATH = "/groups/*/members/$ref"
-UBS = "Urban Basic Services (UBS)"
 TEAM = "19:ubs-team@thread.tacv2"
 CHANNEL = "19:ubs-general@thread.tacv2"
 # UBS meets on Wednesday 16 December 2026, 10:00 in Nairobi (07:00 UTC): announced a week before.

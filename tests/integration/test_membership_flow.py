@@ -32,20 +32,20 @@ from graph.directory import GraphDirectory
 from tests.conftest import RunningBot, make_settings
 from tests.fakes.connector import FakeConnector, Record, card_text
 from tests.fakes.graph_fake import GraphFake
-from tests.support.bot_client import ALICE, BRUNO, CARMEN, TENANT, BotClient, User
+from tests.support.bot_client import (
+    ADD_PATH,
+    ALICE,
+    BRUNO,
+    CARMEN,
+    DANIEL,
+    ERIN,
+    GROUPS,
+    TENANT,
+    UBS,
+    BotClient,
+    User,
+)
 
-DANIEL = User("d4d4d4d4-0000-4000-8000-000000000004", "Daniel Otieno", "daniel.otieno@un.org")
-ERIN = User("e5e5e5e5-0000-4000-8000-000000000005", "Erin Admin", "erin.admin@un.org")
-GROUPS = {
-    "PLG": "0a000000-0000-4000-8000-000000000001",
-    "SHRSI": "0a000000-0000-4000-8000-000000000002",
-    "PFE": "0a000000-0000-4000-8000-000000000003",
-    "UBS": "0a000000-0000-4000-8000-000000000004",
-    "LHS": "0a000000-0000-4000-8000-000000000005",
-    "CC": "0a000000-0000-4000-8000-000000000006",
-}
-ADD_PATH = "/groups/*/members/$ref"
-UBS = "Urban Basic Services (UBS)"
 # In-process Graph retries stay short; longer Retry-After values go to the outbox (FakeClock).
 FAST_GRAPH = RetryPolicy(max_retries=2, max_wait=0.2, backoff_base=0.01, backoff_jitter=0.0)
 

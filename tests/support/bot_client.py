@@ -37,6 +37,19 @@ class User:
 ALICE = User("a1a1a1a1-0000-4000-8000-000000000001", "Alice Wanjiru", "alice.wanjiru@un.org")
 BRUNO = User("b2b2b2b2-0000-4000-8000-000000000002", "Bruno Costa", "bruno.costa@un.org")
 CARMEN = User("c3c3c3c3-0000-4000-8000-000000000003", "Carmen Ruiz", "carmen.ruiz@un.org")
+DANIEL = User("d4d4d4d4-0000-4000-8000-000000000004", "Daniel Otieno", "daniel.otieno@un.org")
+ERIN = User("e5e5e5e5-0000-4000-8000-000000000005", "Erin Admin", "erin.admin@un.org")
+# Graph mode tests: the six CoPs' group ids, the add-member path, UBS as the bot names it.
+GROUPS = {
+    "PLG": "0a000000-0000-4000-8000-000000000001",
+    "SHRSI": "0a000000-0000-4000-8000-000000000002",
+    "PFE": "0a000000-0000-4000-8000-000000000003",
+    "UBS": "0a000000-0000-4000-8000-000000000004",
+    "LHS": "0a000000-0000-4000-8000-000000000005",
+    "CC": "0a000000-0000-4000-8000-000000000006",
+}
+ADD_PATH = "/groups/*/members/$ref"
+UBS = "Urban Basic Services (UBS)"
 
 
 @dataclass
