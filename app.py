@@ -11,13 +11,16 @@ import gc
 import logging
 import re
 import sys
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 import structlog
 from aiohttp import web
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from botframework.connector.auth import ServiceClientCredentialsFactory
 
 from bot.activity_handler import CopBot
@@ -26,11 +29,18 @@ from bot.features import FEATURES, build_router
 from bot.proactive import BotNotifier
 from bot.route import MAX_BODY_BYTES, MessagesEndpoint
 from bot.router import Router
+from cards import meetings as meeting_cards
+from copbot.admins import Admins
 from copbot.catalog import Catalog, CatalogError, Problem, check_catalog, load_catalog
 from copbot.clock import Clock, SystemClock
 from copbot.directory import Directory
 from copbot.directory_metrics import InstrumentedDirectory
+from copbot.finder import Finder
+from copbot.meetings import MeetingsService
+from copbot.meetings.schedule import PostPolicy
+from copbot.membership import MembershipService, MembershipSettings
 from copbot.metrics import Metrics
+from copbot.outbox import Outbox
 from copbot.retention import RetentionPolicy, purge
 from copbot.services import BotConfig, Services
 from copbot.store import Database, DatabaseUnavailable
@@ -179,36 +189,70 @@ def build_components(
         app_id=settings.microsoft_app_id,
         tenant_id=settings.microsoft_app_tenant_id,
     )
+    config = BotConfig(
+        local_mode=local,
+        app_id=settings.microsoft_app_id,
+        tenant_id=settings.microsoft_app_tenant_id,
+        public_base_url=settings.public_base_url,
+        admin_ids=tuple(settings.admin_id_list),
+        skills_profile_url=settings.skills_profile_url,
+        request_reminder_days=settings.request_reminder_days,
+        request_escalation_days=settings.request_escalation_days,
+        meetings_announce_days=settings.meetings_announce_days,
+        meetings_digest_hours=settings.meetings_digest_hours,
+        meetings_day_reminder=settings.meetings_day_reminder,
+        meetings_tick_seconds=settings.meetings_tick_seconds,
+    )
+    admins = Admins.of(settings.admin_id_list)
+    directory = InstrumentedDirectory(directory or build_directory(settings, db, clock), metrics)
+    outbox = Outbox(db, clock)
     services = Services(
         catalog=catalog,
         db=db,
-        directory=InstrumentedDirectory(directory or build_directory(settings, db, clock), metrics),
+        directory=directory,
         clock=clock,
-        config=BotConfig(
-            local_mode=local,
-            app_id=settings.microsoft_app_id,
-            tenant_id=settings.microsoft_app_tenant_id,
-            public_base_url=settings.public_base_url,
-            admin_ids=tuple(settings.admin_id_list),
-            skills_profile_url=settings.skills_profile_url,
-            request_reminder_days=settings.request_reminder_days,
-            request_escalation_days=settings.request_escalation_days,
-            meetings_announce_days=settings.meetings_announce_days,
-            meetings_digest_hours=settings.meetings_digest_hours,
-            meetings_day_reminder=settings.meetings_day_reminder,
-            meetings_tick_seconds=settings.meetings_tick_seconds,
-        ),
+        config=config,
         notifier=notifier,
         metrics=metrics,
+        outbox=outbox,
+        admins=admins,
+        finder=Finder.of(catalog),
+        membership=MembershipService(
+            db=db,
+            catalog=catalog,
+            directory=directory,
+            clock=clock,
+            outbox=outbox,
+            admins=admins,
+            settings=MembershipSettings(
+                reminder_days=settings.request_reminder_days,
+                escalation_days=settings.request_escalation_days,
+            ),
+        ),
+        meetings=MeetingsService(
+            db=db,
+            catalog=catalog,
+            clock=clock,
+            notifier=notifier,
+            metrics=metrics,
+            cards=meeting_cards,
+            admins=admins,
+            policy=PostPolicy(
+                announce_days=settings.meetings_announce_days,
+                digest_hours=settings.meetings_digest_hours,
+                day_reminder=settings.meetings_day_reminder,
+            ),
+            base_url=settings.public_base_url,
+        ),
     )
+    metrics.add_refresher(outbox_metrics(outbox))
     runner = JobRunner()
+    runner.add(outbox_job(outbox))
     if settings.retention_days:
         runner.add(retention_job(services, retention_policy(settings)))
     for feature in FEATURES:
-        setup = getattr(feature, "setup", None)
-        if setup is not None:
-            setup(services)
-        for job in getattr(feature, "jobs", lambda _s: [])(services):
+        feature.setup(services)
+        for job in feature.jobs(services):
             runner.add(job)
     router = build_router()
     return Components(
@@ -220,6 +264,30 @@ def build_components(
         runner=runner,
         catalog_problems=catalog_problems,
     )
+
+
+OUTBOX_INTERVAL_S = 30
+
+
+def outbox_job(outbox: Outbox) -> Job:
+    """Queued work is also run when nobody kicks it (after a restart, for retries)."""
+    soon = datetime.now(UTC) + timedelta(seconds=2)  # after a restart, pick up queued work at once
+    return Job(
+        "outbox",
+        outbox.run_pending,
+        IntervalTrigger(seconds=OUTBOX_INTERVAL_S, start_date=soon),
+        misfire_grace_time=None,
+    )
+
+
+def outbox_metrics(outbox: Outbox) -> Callable[[Metrics], Awaitable[None]]:
+    async def refresh(metrics: Metrics) -> None:
+        counts, oldest = await outbox.stats()
+        for status in ("pending", "failed"):
+            metrics.outbox_depth.labels(status=status).set(counts.get(status, 0))
+        metrics.outbox_oldest_seconds.set(oldest)
+
+    return refresh
 
 
 def retention_policy(settings: Settings) -> RetentionPolicy:
@@ -253,11 +321,11 @@ async def readyz(request: web.Request) -> web.Response:
     except DatabaseUnavailable as exc:
         checks["database"] = {"ok": False, "reason": str(exc)}
     warnings = [str(p) for p in components.catalog_problems]
-    # Features add checks: `async (services) -> (name, {"ok": bool, ...details}, [warnings])`.
+    # Features add checks: `async () -> (name, {"ok": bool, ...details}, [warnings])`.
     if checks["database"]["ok"]:
-        for contribute in services.features.get("readiness", []):
+        for contribute in services.readiness:
             try:
-                name, check, extra = await contribute(services)
+                name, check, extra = await contribute()
             except Exception as exc:  # a feature's check must not break /readyz
                 log.warning("readyz.check_failed", error=type(exc).__name__)
                 continue
@@ -294,9 +362,7 @@ def create_web_app(components: Components) -> web.Application:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_endpoint)
     for feature in FEATURES:
-        add_routes = getattr(feature, "routes", None)
-        if add_routes is not None:
-            add_routes(app.router, components.services)
+        feature.routes(app.router, components.services)
     app.on_startup.append(_startup)
     app.on_cleanup.append(_cleanup)
     return app
@@ -331,10 +397,7 @@ async def _cleanup(app: web.Application) -> None:
     await components.bot.settle()
     components.runner.shutdown()
     await components.adapter.bot_framework_authentication.close()
-    for feature in FEATURES:  # let features finish in-flight work (e.g. the outbox worker)
-        shutdown = getattr(feature, "shutdown", None)
-        if shutdown is not None:
-            await shutdown(components.services)
+    await components.services.outbox.close()  # let in-flight work finish
     close_directory = getattr(components.services.directory, "aclose", None)
     if close_directory is not None:
         await close_directory()

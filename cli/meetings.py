@@ -44,7 +44,7 @@ def run(work: Callable[[MeetingsService], Awaitable[Any]]) -> Any:
         services = components.services
         try:
             await services.db.upgrade()
-            return await work(services.features["meetings"])
+            return await work(services.meetings)
         finally:
             await services.db.dispose()
 

@@ -97,7 +97,7 @@ def requests(
     """Join requests waiting for focal points, approved ones not yet in the group, failed work."""
 
     async def work(services: Services) -> tuple[dict[str, Any], datetime]:
-        return await services.features["membership"].requests_report(), services.clock.now()
+        return await services.membership.requests_report(), services.clock.now()
 
     report, now = _run(work)
     if as_json:
@@ -120,11 +120,11 @@ def retry(
         raise typer.Exit(2)
 
     async def work(services: Services) -> tuple[list[int], list[dict[str, Any]]]:
-        outbox = services.features["outbox"]
+        outbox = services.outbox
         chosen = await outbox.retry_failed(None if all_failed else list(ids or []))
         if run and chosen:
             await outbox.drain()
-        report = await services.features["membership"].requests_report()
+        report = await services.membership.requests_report()
         return chosen, report["failed"]
 
     chosen, still = _run(work)

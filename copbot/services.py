@@ -1,15 +1,23 @@
-"""What a handler, a job or a CLI command can use: plain domain objects, wired by app.py."""
+"""What a handler, a job or a CLI command can use: the shared ports and the domain services, each a
+typed field, wired by app.py (the composition root)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from copbot.catalog import Catalog
+from copbot.admins import Admins
+from copbot.catalog import Catalog, Community
 from copbot.clock import Clock
 from copbot.directory import Directory
+from copbot.finder import Finder
+from copbot.i18n import Lang
+from copbot.meetings import MeetingsService
+from copbot.membership import MembershipService
 from copbot.metrics import Metrics
 from copbot.notifier import Notifier
+from copbot.outbox import Outbox
 from copbot.store import Database
 
 
@@ -31,6 +39,15 @@ class BotConfig:
     meetings_tick_seconds: float = 60
 
 
+# /readyz: a check's name, its details ({"ok": bool, ...}) and warnings for people.
+ReadinessCheck = Callable[[], Awaitable[tuple[str, dict[str, Any], list[str]]]]
+# The details card of a community: what a feature adds to it (body elements, buttons), for the
+# person (Entra object id) who looks at it, in their language.
+DetailsContributor = Callable[
+    [Community, Lang, str], tuple[list[dict[str, Any]], list[dict[str, Any]]]
+]
+
+
 @dataclass
 class Services:
     catalog: Catalog
@@ -39,9 +56,15 @@ class Services:
     clock: Clock
     config: BotConfig
     notifier: Notifier
-    # Feature services (finder, membership, meetings...) register themselves here by name.
-    features: dict[str, Any] = field(default_factory=dict)
-    metrics: Metrics = field(default_factory=Metrics)
+    metrics: Metrics
+    outbox: Outbox
+    admins: Admins
+    finder: Finder
+    membership: MembershipService
+    meetings: MeetingsService
+    # Contributions features register in their `setup(services)`.
+    readiness: list[ReadinessCheck] = field(default_factory=list)
+    details_contributors: list[DetailsContributor] = field(default_factory=list)
 
     def is_admin(self, person_id: str) -> bool:
-        return person_id.lower() in {a.lower() for a in self.config.admin_ids}
+        return self.admins.includes(person_id)

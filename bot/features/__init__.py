@@ -1,11 +1,19 @@
-"""The bot's features; each module has `register(router)`. Order does not matter: priorities do."""
+"""The bot's features; each module ends with `FEATURE = Feature(...)`. Order does not matter:
+priorities do."""
 
 from __future__ import annotations
 
+from bot.feature import Feature
 from bot.features import admin, core, finder, meetings, membership
 from bot.router import Router
 
-FEATURES = [core, meetings, membership, admin, finder]
+FEATURES: list[Feature] = [
+    core.FEATURE,
+    meetings.FEATURE,
+    membership.FEATURE,
+    admin.FEATURE,
+    finder.FEATURE,
+]
 
 
 def build_router() -> Router:

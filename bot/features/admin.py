@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.feature import Feature
 from bot.router import Router
 from bot.turn import Turn
 from cards.admin import REFRESH, admin_report_card
@@ -55,3 +56,6 @@ async def refresh_report(
 def register(router: Router) -> None:
     router.command("admin_report", REPORT, show_report, priority=30)
     router.action(REFRESH, refresh_report)
+
+
+FEATURE = Feature("admin", register)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.feature import Feature
+from bot.features.finder import answer_if_confident
 from bot.router import Router
 from bot.turn import Turn
 from cards.communities import community_details_card, community_list_card
@@ -77,8 +79,8 @@ def details_card(community: Community, turn: Turn, services: Services) -> dict[s
     """The details card, with what features add (join buttons, next meeting)."""
     extra_body: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []
-    for contribute in services.features.get("details_contributors", []):
-        body, buttons = contribute(community, turn.lang, turn.user_id, services)
+    for contribute in services.details_contributors:
+        body, buttons = contribute(community, turn.lang, turn.user_id)
         extra_body += body
         actions += buttons
     return community_details_card(community, turn.lang, extra_body=extra_body, actions=actions)
@@ -89,8 +91,7 @@ async def show_details(turn: Turn, services: Services) -> None:
     community = services.catalog.resolve(name or "")
     if community is None:
         # "tell me about water": not a community's name, but a topic the finder may place.
-        answer = services.features.get("answer_if_confident")
-        if answer is not None and await answer(turn, services):
+        if await answer_if_confident(turn, services):
             return
         await turn.reply(turn.t("unknown_community", name=(name or "")[:80]))
         await show_list(turn, services)
@@ -150,3 +151,6 @@ def register(router: Router) -> None:
     router.fallback("not_understood", not_understood, priority=1000)
     router.on("installed_personal", welcome_personal)
     router.on("installed_team", welcome_team)
+
+
+FEATURE = Feature("core", register)

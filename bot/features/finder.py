@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import structlog
 
+from bot.feature import Feature
 from bot.router import Router
 from bot.turn import Turn
 from cards.recommendation import not_sure_card, recommendation_card, summary
-from copbot.finder import Finder, Recommendation
+from copbot.finder import Recommendation
 from copbot.services import Services
 
 log = structlog.get_logger(__name__)
-
-NAME = "finder"
 
 # Patterns run on folded text: lower case, accents removed.
 ASK = [
@@ -49,21 +48,8 @@ ASK = [
 ]
 
 
-def setup(services: Services) -> None:
-    """The finder indexes the catalog once, at startup (the catalog is immutable at runtime)."""
-    services.features[NAME] = Finder.of(services.catalog)
-    services.features["answer_if_confident"] = answer_if_confident
-
-
-def _finder(services: Services) -> Finder:
-    finder = services.features.get(NAME)
-    if finder is None:  # a router without this feature's setup (tests of other features)
-        finder = services.features[NAME] = Finder.of(services.catalog)
-    return finder
-
-
 def recommend(turn: Turn, services: Services) -> Recommendation:
-    rec = _finder(services).recommend(turn.text, lang_hint=turn.lang)
+    rec = services.finder.recommend(turn.text, lang_hint=turn.lang)
     best = rec.best
     log.info(
         "finder.recommended",
@@ -118,3 +104,6 @@ def register(router: Router) -> None:
     # after help 10, greeting 20, list 50; before details 60 ("what is the CoP for water?")
     router.command("finder", ASK, ask, priority=55)
     router.fallback("finder", free_text, priority=500)
+
+
+FEATURE = Feature("finder", register)

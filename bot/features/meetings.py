@@ -4,7 +4,6 @@ announcement, the focal points' digest, skip/move for focal points and admins, a
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,11 +12,12 @@ import structlog
 from aiohttp import web
 
 import cards.meetings as meeting_cards
+from bot.feature import Feature
 from bot.router import Router
 from bot.turn import Turn
 from copbot.catalog import Community
 from copbot.i18n import LANGS, Lang
-from copbot.meetings import MeetingsError, MeetingsService
+from copbot.meetings import MeetingsError
 from copbot.meetings.dates import zone_label
 from copbot.meetings.ics import CONTENT_TYPE, build_calendar
 from copbot.meetings.occurrences import Occurrence
@@ -71,23 +71,26 @@ MOVE = [
 ]
 
 
-def service_of(services: Services) -> MeetingsService:
-    return services.features[NAME]
-
-
 # -- setup, jobs, routes -------------------------------------------------------------------------
 
 
 def setup(services: Services) -> None:
-    service = MeetingsService(services, meeting_cards)
-    services.features[NAME] = service
-    services.features.setdefault("details_contributors", []).append(_next_meeting_on_details)
-    services.features.setdefault("readiness", []).append(_readiness)
+    def details(
+        community: Community, lang: Lang, person_id: str
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        return _next_meeting_on_details(community, lang, services)
+
+    async def readiness() -> tuple[str, dict[str, Any], list[str]]:
+        return await _readiness(services)
+
+    services.details_contributors.append(details)
+    services.readiness.append(readiness)
 
 
 def jobs(services: Services) -> list[Job]:
-    service = service_of(services)
-    return [Job.every("meetings.tick", services.config.meetings_tick_seconds, service.tick)]
+    return [
+        Job.every("meetings.tick", services.config.meetings_tick_seconds, services.meetings.tick)
+    ]
 
 
 def routes(router: web.UrlDispatcher, services: Services) -> None:
@@ -99,7 +102,7 @@ def routes(router: web.UrlDispatcher, services: Services) -> None:
 
 async def calendar_feed(request: web.Request, services: Services) -> web.Response:
     """GET /calendar/all.ics, /calendar/{CoP}.ics (?occurrence=<id> for one, ?lang=fr|es)."""
-    service = service_of(services)
+    service = services.meetings
     cop = request.match_info["cop"]
     lang: Lang = request.query.get("lang", "en") if request.query.get("lang") in LANGS else "en"  # type: ignore[assignment]
     catalog = services.catalog
@@ -153,15 +156,15 @@ async def calendar_feed(request: web.Request, services: Services) -> web.Respons
 
 async def _readiness(services: Services) -> tuple[str, dict[str, Any], list[str]]:
     """CoPs whose announcements have nowhere to go; informative, the instance stays ready."""
-    problems = await service_of(services).channel_problems()
+    problems = await services.meetings.channel_problems()
     warnings = [f"warning: meetings: {cop}: {why}" for cop, why in problems.items()]
     return NAME, {"ok": True, "channels_missing": problems}, warnings
 
 
 def _next_meeting_on_details(
-    community: Community, lang: Lang, person_id: str, services: Services
+    community: Community, lang: Lang, services: Services
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    occ = service_of(services).next_occurrence_cached(community.id)
+    occ = services.meetings.next_occurrence_cached(community.id)
     if occ is None:
         return [], []
     return meeting_cards.next_meeting_lines(occ, lang, base_url=services.config.public_base_url)
@@ -171,7 +174,7 @@ def _next_meeting_on_details(
 
 
 async def show_calendar(turn: Turn, services: Services) -> None:
-    occurrences = await service_of(services).upcoming(days=92)
+    occurrences = await services.meetings.upcoming(days=92)
     await turn.send_card(
         meeting_cards.calendar_card(
             occurrences,
@@ -183,26 +186,15 @@ async def show_calendar(turn: Turn, services: Services) -> None:
 
 
 async def my_cop_ids(services: Services, person_id: str) -> list[str]:
-    """The CoPs a person belongs to (the membership feature when present, else the directory),
-    and those they are a focal point of."""
+    """The CoPs a person belongs to, and those they are a focal point of."""
     ids: set[str] = {c.id for c in services.catalog.focal_point_of(person_id)}
-    membership = services.features.get("membership")
-    mine = getattr(membership, "my_communities", None)
-    if mine is not None:
-        ids |= {m.cop_id for m in (await mine(person_id)).memberships}
-    else:
-        communities = list(services.catalog)
-        found = await asyncio.gather(
-            *(services.directory.is_member(c.group_key, person_id) for c in communities),
-            return_exceptions=True,
-        )
-        ids |= {c.id for c, member in zip(communities, found, strict=True) if member is True}
+    ids |= {m.cop_id for m in (await services.membership.my_communities(person_id)).memberships}
     return [c for c in services.catalog.ids() if c in ids]
 
 
 async def show_my_calendar(turn: Turn, services: Services) -> None:
     cop_ids = await my_cop_ids(services, turn.user_id)
-    occurrences = await service_of(services).upcoming(days=92, cop_ids=cop_ids) if cop_ids else []
+    occurrences = await services.meetings.upcoming(days=92, cop_ids=cop_ids) if cop_ids else []
     await turn.send_card(
         meeting_cards.calendar_card(
             occurrences,
@@ -227,7 +219,7 @@ async def _unknown(turn: Turn) -> None:
 async def upcoming_card_for(
     services: Services, community: Community, person_id: str, lang: Lang
 ) -> dict[str, Any]:
-    service = service_of(services)
+    service = services.meetings
     occurrences = await service.upcoming(days=200, cop_ids=[community.id], limit=6)
     can_manage = service.can_manage(person_id, community)
     posts = await service.posts([o.id for o in occurrences]) if can_manage else {}
@@ -260,7 +252,7 @@ async def _managed_next(turn: Turn, services: Services) -> tuple[Community, Occu
     if community is None:
         await _unknown(turn)
         return None
-    service = service_of(services)
+    service = services.meetings
     try:
         if not service.can_manage(turn.user_id, community):
             raise MeetingsError("meetings_not_allowed", cop=community)
@@ -276,7 +268,7 @@ async def skip_next(turn: Turn, services: Services) -> None:
     if found is None:
         return
     community, occ = found
-    changed = await service_of(services).skip(occ, turn.user_id)
+    changed = await services.meetings.skip(occ, turn.user_id)
     await turn.send_card(
         meeting_cards.changed_card(
             changed, community, turn.lang, base_url=services.config.public_base_url
@@ -316,7 +308,7 @@ async def move_next(turn: Turn, services: Services) -> None:
         start = occ.local_start
         local = local.replace(hour=start.hour, minute=start.minute)
     try:
-        changed = await service_of(services).move(occ, local, turn.user_id)
+        changed = await services.meetings.move(occ, local, turn.user_id)
     except MeetingsError as exc:
         await turn.reply(exc.text(turn.lang))
         return
@@ -342,7 +334,7 @@ async def ask_action(turn: Turn, services: Services, data: dict[str, Any]) -> di
     clients), a card answer would be posted to the whole channel, so the confirmation goes to the
     asker's 1:1 chat instead.
     """
-    service = service_of(services)
+    service = services.meetings
     occ_id = str(data.get("occurrence", ""))[:80]
     base_url = services.config.public_base_url
     try:
@@ -389,7 +381,7 @@ async def answered_action(
     turn: Turn, services: Services, data: dict[str, Any]
 ) -> dict[str, Any] | None:
     """ "Mark answered" on a digest: record it, tell the asker, refresh every copy of the digest."""
-    service = service_of(services)
+    service = services.meetings
     occ = await service.occurrence(str(data.get("occurrence", ""))[:80])
     error = None
     try:
@@ -426,7 +418,7 @@ async def _change_action(
     turn: Turn, services: Services, data: dict[str, Any], *, restore: bool
 ) -> dict[str, Any] | str:
     """A refusal is the answer itself: for Action.Execute the clicker sees it, not "Done."."""
-    service = service_of(services)
+    service = services.meetings
     occ = await service.occurrence(str(data.get("occurrence", ""))[:80])
     if occ is None:
         return MeetingsError(
@@ -476,7 +468,7 @@ async def add_event(turn: Turn, services: Services) -> None:
     if community is None:
         await _unknown(turn)
         return
-    service = service_of(services)
+    service = services.meetings
     parsed = parse_when(turn.match.group("when") if turn.match else "")
     try:
         if not service.can_manage(turn.user_id, community):
@@ -512,3 +504,6 @@ def register(router: Router) -> None:
     router.action(meeting_cards.ANSWERED, answered_action)
     router.action(meeting_cards.SKIP, skip_action)
     router.action(meeting_cards.RESTORE, restore_action)
+
+
+FEATURE = Feature(NAME, register, setup=setup, jobs=jobs, routes=routes)

@@ -9,7 +9,6 @@ Entra object id), never a value from card data.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +16,8 @@ import structlog
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
+from bot.feature import Feature
+from bot.features.finder import answer_if_confident
 from bot.router import Router
 from bot.turn import Turn
 from cards.communities import community_list_card
@@ -42,13 +43,12 @@ from cards.membership import (
     withdraw_confirm_card,
 )
 from copbot.catalog import Community
-from copbot.i18n import Lang, fold, lang_from_locale, pick, t
+from copbot.i18n import Lang, fold, lang_from_locale, t
 from copbot.membership import (
     DecisionResult,
     JoinResult,
     LeaveResult,
     MembershipService,
-    MembershipSettings,
     PrimaryResult,
     Requester,
     RequestView,
@@ -66,7 +66,7 @@ from copbot.membership.model import (
     WELCOME,
 )
 from copbot.notifier import NoConversation, SentMessage
-from copbot.outbox import Outbox, PermanentFailure, Retry
+from copbot.outbox import PermanentFailure, Retry
 from copbot.services import Services
 from copbot.store import people
 from copbot.store.membership_models import ApprovalCard
@@ -74,7 +74,6 @@ from scheduler.runner import Job
 
 log = structlog.get_logger(__name__)
 
-OUTBOX_INTERVAL_S = 30
 REMINDERS_INTERVAL_S = 3600
 
 # -- words (matched on folded text: lower case, no accents) ----------------------------------------
@@ -155,7 +154,7 @@ def parse_join(rest: str) -> tuple[str, Role | None, str]:
 
 
 def service_of(services: Services) -> MembershipService:
-    return services.features["membership"]
+    return services.membership
 
 
 def _name(community: Community | None, cop_id: str, lang: Lang) -> str:
@@ -175,7 +174,7 @@ async def refresh_user_ids(services: Services, request: RequestView, purpose: st
     community = services.catalog.get(request.cop_id)
     deciders = list(community.focal_point_ids() if community else [])
     if purpose == FOR_ESCALATION:
-        deciders += [a.lower() for a in services.config.admin_ids]
+        deciders += list(services.admins)
     ids: list[str] = []
     for person_id in dict.fromkeys(deciders):
         reference = await people.get_reference(services.db, f"user:{person_id}")
@@ -218,8 +217,7 @@ async def join_command(turn: Turn, services: Services) -> None:
     community = services.catalog.resolve(name)
     if community is None:
         # "join a community about housing": the finder answers when it is confident.
-        answer_if_confident = services.features.get("answer_if_confident")
-        if answer_if_confident is not None and await answer_if_confident(turn, services):
+        if await answer_if_confident(turn, services):
             return
         await turn.reply(turn.t("unknown_community", name=name[:80]))
         await turn.send_card(community_list_card(services.catalog, turn.lang))
@@ -492,7 +490,7 @@ async def _leave(
 
 
 def details_contributor(
-    community: Community, lang: Lang, person_id: str, services: Services
+    community: Community, lang: Lang, person_id: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return details_part(community, lang)
 
@@ -608,28 +606,15 @@ async def notify_requester(services: Services, payload: dict[str, Any]) -> None:
 
 
 async def _next_meeting(services: Services, cop_id: str, lang: Lang) -> tuple[str, datetime] | None:
-    """The meetings feature's next occurrence, when that feature is present (and answers)."""
-    meetings = services.features.get("meetings")
-    next_occurrence = getattr(meetings, "next_occurrence", None)
-    if next_occurrence is None:
-        return None
+    """The CoP's next meeting for the welcome; the welcome goes out without it if that fails."""
     try:
-        occurrence = await next_occurrence(cop_id)
+        occurrence = await services.meetings.next_occurrence(cop_id)
     except Exception:  # another feature's failure must not stop the welcome
         log.exception("membership.next_meeting_failed", cop_id=cop_id)
         return None
-    starts_at = getattr(occurrence, "starts_at", None)
-    if not isinstance(starts_at, datetime):
+    if occurrence is None:
         return None
-    title_in = getattr(occurrence, "title_in", None)
-    title: Any = title_in(lang) if callable(title_in) else getattr(occurrence, "title", "") or ""
-    if isinstance(title, Mapping):
-        title = pick(title, lang)
-    elif hasattr(title, "get") and not isinstance(title, str):
-        title = title.get(lang)
-    if starts_at.tzinfo is None:
-        starts_at = starts_at.replace(tzinfo=UTC)
-    return str(title), starts_at
+    return occurrence.title_in(lang), occurrence.starts_at
 
 
 async def _cross_cutting_to_suggest(
@@ -657,20 +642,6 @@ async def _card_undeliverable(
 
 
 def setup(services: Services) -> None:
-    outbox = services.features.get("outbox")
-    if outbox is None:
-        outbox = Outbox(services.db, services.clock)
-        services.features["outbox"] = outbox
-    service = MembershipService(
-        services,
-        outbox,
-        MembershipSettings(
-            reminder_days=services.config.request_reminder_days,
-            escalation_days=services.config.request_escalation_days,
-        ),
-    )
-    services.features["membership"] = service
-
     async def card(payload: dict[str, Any]) -> None:
         await deliver_card(services, payload)
 
@@ -683,44 +654,22 @@ def setup(services: Services) -> None:
     async def notify(payload: dict[str, Any]) -> None:
         await notify_requester(services, payload)
 
-    outbox.register(SEND_CARD, card, on_failed=card_failed)
-    outbox.register(UPDATE_CARD, update)
-    outbox.register(NOTIFY_REQUESTER, notify)
-    services.features.setdefault("details_contributors", []).append(details_contributor)
-
-    async def outbox_metrics(metrics: Any) -> None:
-        counts, oldest = await outbox.stats()
-        for status in ("pending", "failed"):
-            metrics.outbox_depth.labels(status=status).set(counts.get(status, 0))
-        metrics.outbox_oldest_seconds.set(oldest)
-
-    services.metrics.add_refresher(outbox_metrics)
+    services.outbox.register(SEND_CARD, card, on_failed=card_failed)
+    services.outbox.register(UPDATE_CARD, update)
+    services.outbox.register(NOTIFY_REQUESTER, notify)
+    services.details_contributors.append(details_contributor)
 
 
 def jobs(services: Services) -> list[Job]:
-    outbox: Outbox = services.features["outbox"]
-    service = service_of(services)
-    soon = datetime.now(UTC) + timedelta(seconds=2)  # after a restart, pick up queued work at once
+    soon = datetime.now(UTC) + timedelta(seconds=2)  # after a restart, recall at once
     return [
         Job(
-            "outbox",
-            outbox.run_pending,
-            IntervalTrigger(seconds=OUTBOX_INTERVAL_S, start_date=soon),
-            misfire_grace_time=None,
-        ),
-        Job(
             "membership.reminders",
-            service.remind_pending,
+            services.membership.remind_pending,
             IntervalTrigger(seconds=REMINDERS_INTERVAL_S, start_date=soon),
             misfire_grace_time=None,
         ),
     ]
-
-
-async def shutdown(services: Services) -> None:
-    outbox = services.features.get("outbox")
-    if outbox is not None:
-        await outbox.close()
 
 
 def register(router: Router) -> None:
@@ -737,3 +686,6 @@ def register(router: Router) -> None:
     router.action(MAKE_PRIMARY, primary_action)
     router.action(CANCEL, cancel_action)
     router.action(MINE, mine_action)
+
+
+FEATURE = Feature("membership", register, setup=setup, jobs=jobs)

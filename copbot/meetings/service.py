@@ -1,7 +1,7 @@
 """MeetingsService: the CoP meetings feature as the bot, the scheduler and the CLI use it.
 
-`services.features["meetings"]`. The bot feature builds it with the card functions
-(`cards.meetings`), so the domain decides what to post and when, and never imports Teams code.
+`Services.meetings`. The composition root builds it with the card functions (`cards.meetings`),
+so the domain decides what to post and when, and never imports Teams code.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from typing import Any, Protocol
 import structlog
 from sqlalchemy import select, update
 
-from copbot.catalog import Community
+from copbot.admins import Admins
+from copbot.catalog import Catalog, Community
+from copbot.clock import Clock
 from copbot.i18n import Lang, lang_from_locale, t
 from copbot.meetings import claims
 from copbot.meetings.claims import FAILED, SENT, PostKey
@@ -43,9 +45,9 @@ from copbot.meetings.schedule import (
     due_posts,
     missed_posts,
 )
-from copbot.notifier import SentMessage
-from copbot.services import Services
-from copbot.store import people
+from copbot.metrics import Metrics
+from copbot.notifier import Notifier, SentMessage
+from copbot.store import Database, people
 from copbot.store.meetings_models import (
     MeetingEvent,
     MeetingOverride,
@@ -168,30 +170,40 @@ def _question_view(row: MeetingQuestion, origin: Occurrence | None = None) -> Qu
 
 
 class MeetingsService:
-    def __init__(self, services: Services, cards: MeetingCards, *, instance_id: str | None = None):
-        self.services = services
+    def __init__(
+        self,
+        *,
+        db: Database,
+        catalog: Catalog,
+        clock: Clock,
+        notifier: Notifier,
+        metrics: Metrics,
+        cards: MeetingCards,
+        admins: Admins,
+        policy: PostPolicy,
+        base_url: str,
+        instance_id: str | None = None,
+    ):
+        self.db = db
+        self.catalog = catalog
+        self.clock = clock
+        self.notifier = notifier
+        self.metrics = metrics
         self.cards = cards
+        self.admins = admins
+        self.policy = policy
+        self.base_url = base_url  # links in cards (the calendar feeds)
         self.instance = instance_id or _instance_id()
-        config = services.config
-        self.policy = PostPolicy(
-            announce_days=config.meetings_announce_days,
-            digest_hours=config.meetings_digest_hours,
-            day_reminder=config.meetings_day_reminder,
-        )
         # The last changes read from the database, per CoP, for callers that cannot wait
         # (the details card). Refreshed by every read, so by every tick.
         self._cached: dict[str, tuple[dict[str, Override], list[AddedEvent]]] = {}
 
     # -- reading ----------------------------------------------------------------------------
-    @property
-    def db(self):  # type: ignore[no-untyped-def]
-        return self.services.db
-
     def now(self) -> datetime:
-        return self.services.clock.now()
+        return self.clock.now()
 
     def community(self, cop_id: str) -> Community:
-        community = self.services.catalog.get(cop_id)
+        community = self.catalog.get(cop_id)
         if community is None:
             raise MeetingsError("meetings_unknown_cop", name=cop_id[:40])
         return community
@@ -229,7 +241,7 @@ class MeetingsService:
                 )
                 for row in await session.scalars(q_events)
             ]
-        for cop_id in wanted if wanted is not None else self.services.catalog.ids():
+        for cop_id in wanted if wanted is not None else self.catalog.ids():
             self._cached[cop_id] = (
                 {k: v for k, v in overrides.items() if k.startswith(f"{cop_id}:")},
                 [e for e in events if e.cop_id == cop_id],
@@ -247,7 +259,7 @@ class MeetingsService:
         wanted = list(cop_ids) if cop_ids is not None else None
         overrides, events = await self.changes(wanted)
         return all_occurrences(
-            self.services.catalog,
+            self.catalog,
             start,
             end,
             overrides=overrides,
@@ -277,7 +289,7 @@ class MeetingsService:
 
     async def next_occurrence(self, cop_id: str) -> Occurrence | None:
         """The CoP's next meeting or event that has not started and is not skipped."""
-        community = self.services.catalog.get(cop_id)
+        community = self.catalog.get(cop_id)
         if community is None:
             return None
         now = self.now()
@@ -298,7 +310,7 @@ class MeetingsService:
 
     def next_occurrence_cached(self, cop_id: str) -> Occurrence | None:
         """`next_occurrence` without waiting: with the changes last read (at most a tick old)."""
-        community = self.services.catalog.get(cop_id)
+        community = self.catalog.get(cop_id)
         if community is None:
             return None
         now = self.now()
@@ -316,12 +328,10 @@ class MeetingsService:
     async def occurrence(self, occ_id: str) -> Occurrence | None:
         """The occurrence with this id (ids come from cards: anything malformed is None)."""
         parsed = parse_occurrence_id(occ_id)
-        if parsed is None or self.services.catalog.get(parsed[0]) is None:
+        if parsed is None or self.catalog.get(parsed[0]) is None:
             return None
         overrides, events = await self.changes([parsed[0]])
-        return find_occurrence(
-            self.services.catalog, occ_id, overrides=overrides, added_events=events
-        )
+        return find_occurrence(self.catalog, occ_id, overrides=overrides, added_events=events)
 
     async def resolve(self, cop_id: str, ref: str | None = "next") -> Occurrence:
         """An occurrence named by id, or "next" (the next one not skipped), of this CoP."""
@@ -337,7 +347,7 @@ class MeetingsService:
         return found
 
     def can_manage(self, person_id: str, community: Community) -> bool:
-        return person_id.lower() in community.focal_point_ids() or self.services.is_admin(person_id)
+        return person_id.lower() in community.focal_point_ids() or self.admins.includes(person_id)
 
     async def posts(self, occurrence_ids: list[str]) -> dict[str, list[MeetingPost]]:
         rows = await claims.posts_of(self.db, occurrence_ids)
@@ -398,7 +408,7 @@ class MeetingsService:
     def _recipients(self, post: PlannedPost) -> list[str]:
         if post.kind != DIGEST:
             return [""]
-        community = self.services.catalog.get(post.occurrence.cop_id)
+        community = self.catalog.get(post.occurrence.cop_id)
         return (community.focal_point_ids() if community else []) or [""]
 
     async def _deliver(
@@ -422,7 +432,7 @@ class MeetingsService:
         self, claim: claims.Claim, occ: Occurrence, report: TickReport, *, now: datetime
     ) -> None:
         key = claim.key
-        community = self.services.catalog.get(occ.cop_id)
+        community = self.catalog.get(occ.cop_id)
         try:
             if community is None:
                 raise _NotSendable("unknown_cop")
@@ -497,11 +507,11 @@ class MeetingsService:
 
     def _count(self, kind: str, outcome: str) -> None:
         label = CHANGE if kind.startswith(CHANGE) else kind
-        self.services.metrics.meeting_posts.labels(label, outcome).inc()
+        self.metrics.meeting_posts.labels(label, outcome).inc()
 
     async def _post(self, key: PostKey, occ: Occurrence, community: Community) -> SentMessage:
-        notifier = self.services.notifier
-        base_url = self.services.config.public_base_url
+        notifier = self.notifier
+        base_url = self.base_url
         lang = community.channel_language
         if key.kind == DIGEST:
             if not key.recipient:
@@ -702,10 +712,10 @@ class MeetingsService:
             occ,
             community,
             community.channel_language,
-            base_url=self.services.config.public_base_url,
+            base_url=self.base_url,
         )
         try:
-            await self.services.notifier.update_card(
+            await self.notifier.update_card(
                 SentMessage(row.conversation_id, row.activity_id, row.service_url), card
             )
         except Exception as exc:  # the change is saved; a stale card is not worth failing for
@@ -796,7 +806,7 @@ class MeetingsService:
             try:
                 lang = await self.person_lang(person_id)
                 card = self.cards.digest_card(occ, community, [question], lang, late=True)
-                await self.services.notifier.send_to_person(person_id, card=card)
+                await self.notifier.send_to_person(person_id, card=card)
             except Exception as exc:  # it is stored: it stays in the next digest if unanswered
                 log.warning(
                     "meetings.late_question_failed",
@@ -883,7 +893,7 @@ class MeetingsService:
             _quote(row.text), occ, community, row.answered_by_name, lang
         )
         try:
-            await self.services.notifier.send_to_person(row.asker_id, text=text)
+            await self.notifier.send_to_person(row.asker_id, text=text)
         except Exception as exc:  # the answer is recorded; telling the asker is best effort
             log.warning("meetings.asker_not_told", question_id=row.id, error=type(exc).__name__)
             return
@@ -911,7 +921,7 @@ class MeetingsService:
             lang = await self.person_lang(row.recipient)
             card = self.cards.digest_card(occ, community, questions, lang)
             try:
-                await self.services.notifier.update_card(
+                await self.notifier.update_card(
                     SentMessage(row.conversation_id, row.activity_id, row.service_url), card
                 )
             except Exception as exc:  # stale copies refresh when viewed; not worth failing
@@ -923,7 +933,7 @@ class MeetingsService:
     async def channel_problems(self) -> dict[str, str]:
         """CoPs whose meeting posts cannot reach a channel: {CoP id: why}."""
         problems = {}
-        for community in self.services.catalog:
+        for community in self.catalog:
             if not community.meetings and not community.events:
                 continue
             if not community.channel_id:

@@ -27,8 +27,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from copbot.catalog import Community
-from copbot.directory import DirectoryError, DirectoryUnavailable
+from copbot.admins import Admins
+from copbot.catalog import Catalog, Community
+from copbot.clock import Clock
+from copbot.directory import Directory, DirectoryError, DirectoryUnavailable
 from copbot.membership.model import (
     ADD_TO_GROUP,
     CHANNEL_PREFIX,
@@ -58,7 +60,6 @@ from copbot.membership.model import (
     Status,
 )
 from copbot.outbox import Outbox, PermanentFailure
-from copbot.services import Services
 from copbot.store import Database, audit
 from copbot.store.membership_models import ApprovalCard, JoinRequest, Membership
 
@@ -77,22 +78,27 @@ class MembershipSettings:
 class MembershipService:
     def __init__(
         self,
-        services: Services,
+        *,
+        db: Database,
+        catalog: Catalog,
+        directory: Directory,
+        clock: Clock,
         outbox: Outbox,
+        admins: Admins,
         settings: MembershipSettings | None = None,
     ):
-        self.services = services
+        self.db = db
+        self.catalog = catalog
+        self.directory = directory
+        self.clock = clock
         self.outbox = outbox
+        self.admins = admins
         self.settings = settings or MembershipSettings()
         outbox.register(ADD_TO_GROUP, self._add_to_group, on_failed=self._add_failed)
         outbox.register(REMOVE_FROM_GROUP, self._remove_from_group, on_failed=self._remove_failed)
 
-    @property
-    def db(self) -> Database:
-        return self.services.db
-
     def _now(self) -> datetime:
-        return self.services.clock.now()
+        return self.clock.now()
 
     def _audit(
         self,
@@ -132,7 +138,7 @@ class MembershipService:
                     .order_by(JoinRequest.created_at)
                 )
             ).all()
-        order = {cop_id: i for i, cop_id in enumerate(self.services.catalog.ids())}
+        order = {cop_id: i for i, cop_id in enumerate(self.catalog.ids())}
         views = sorted(
             (MembershipView.of(m) for m in memberships),
             key=lambda m: (not m.is_primary, order.get(m.cop_id, 99), m.cop_id),
@@ -143,7 +149,7 @@ class MembershipService:
         actor = (actor_id or "").lower()
         if not actor:
             return False
-        if self.services.is_admin(actor):
+        if self.admins.includes(actor):
             return True
         return community is not None and actor in community.focal_point_ids()
 
@@ -175,7 +181,7 @@ class MembershipService:
         *,
         confirm_primary: bool = False,
     ) -> JoinOutcome:
-        community = self.services.catalog.get(str(cop_id or ""))
+        community = self.catalog.get(str(cop_id or ""))
         if community is None:
             return JoinOutcome(JoinResult.UNKNOWN_COMMUNITY)
         person_id = requester.id
@@ -216,7 +222,7 @@ class MembershipService:
 
     async def _in_directory_group(self, community: Community, person_id: str) -> bool:
         try:
-            return await self.services.directory.is_member(community.group_key, person_id)
+            return await self.directory.is_member(community.group_key, person_id)
         except (DirectoryUnavailable, DirectoryError) as exc:
             # Cannot tell now: ask anyway. The add later treats "already a member" as done.
             log.warning(
@@ -270,7 +276,7 @@ class MembershipService:
     async def _requester_details(self, requester: Requester) -> dict[str, Any]:
         details: dict[str, Any] = {"name": requester.name[:256]}
         try:
-            user = await self.services.directory.get_user(requester.id)
+            user = await self.directory.get_user(requester.id)
         except (DirectoryUnavailable, DirectoryError) as exc:
             log.info("membership.requester_lookup_failed", error=type(exc).__name__)
             user = None
@@ -387,7 +393,7 @@ class MembershipService:
         request = await self.get_request(request_id)
         if request is None:
             return DecisionOutcome(DecisionResult.NOT_FOUND)
-        community = self.services.catalog.get(request.cop_id)
+        community = self.catalog.get(request.cop_id)
         if not self.may_decide(community, actor_id):
             await self._audit_alone(
                 "membership.decision_refused",
@@ -519,7 +525,7 @@ class MembershipService:
 
     # -- my communities: primary, leaving ---------------------------------------------------
     async def make_primary(self, person_id: str, cop_id: str) -> PrimaryOutcome:
-        community = self.services.catalog.get(cop_id)
+        community = self.catalog.get(cop_id)
         if community is None:
             return PrimaryOutcome(PrimaryResult.UNKNOWN_COMMUNITY)
         now = self._now()
@@ -552,7 +558,7 @@ class MembershipService:
         confirmed: bool = False,
         new_primary: str | None = None,
     ) -> LeaveOutcome:
-        community = self.services.catalog.get(cop_id)
+        community = self.catalog.get(cop_id)
         if community is None:
             return LeaveOutcome(LeaveResult.UNKNOWN_COMMUNITY)
         mine = await self.my_communities(person_id)
@@ -691,7 +697,7 @@ class MembershipService:
         column = JoinRequest.escalated_at if escalate else JoinRequest.reminded_at
         async with self.db.session() as session:
             row = await session.get(JoinRequest, request_id)
-            community = self.services.catalog.get(row.cop_id) if row else None
+            community = self.catalog.get(row.cop_id) if row else None
             result = await session.execute(
                 update(JoinRequest)
                 .where(
@@ -705,7 +711,7 @@ class MembershipService:
             if result.rowcount != 1:
                 return False
             if escalate:
-                recipients = [a.lower() for a in self.services.config.admin_ids]
+                recipients = list(self.admins)
                 purpose = FOR_ESCALATION
             else:
                 recipients = self.recipients(community) if community else []
@@ -832,7 +838,7 @@ class MembershipService:
         request = await self.get_request(str(payload.get("request_id", "")))
         if request is None or request.status != Status.APPROVED or request.added_at is not None:
             return  # nothing (more) to do
-        community = self.services.catalog.get(request.cop_id)
+        community = self.catalog.get(request.cop_id)
         if community is None:
             raise PermanentFailure(f"{request.cop_id} is no longer in the catalog")
         async with self.db.session() as session:
@@ -843,9 +849,7 @@ class MembershipService:
             )
             return
         try:
-            outcome = await self.services.directory.add_member(
-                community.group_key, request.person_id
-            )
+            outcome = await self.directory.add_member(community.group_key, request.person_id)
         except DirectoryUnavailable as exc:
             await self._audit_alone(
                 "membership.add_deferred",
@@ -911,9 +915,7 @@ class MembershipService:
         if back is not None:  # they joined again since: keep them in
             return
         try:
-            outcome = await self.services.directory.remove_member(
-                str(payload["group_key"]), person_id
-            )
+            outcome = await self.directory.remove_member(str(payload["group_key"]), person_id)
         except DirectoryUnavailable as exc:
             await self._audit_alone(
                 "membership.remove_deferred",

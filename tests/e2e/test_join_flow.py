@@ -38,7 +38,7 @@ async def test_ask_join_approve_welcome_and_my_communities(
     await chat.send_message("my communities")
     await chat.wait_for_card(f"{UBS} · Primary")
 
-    service = components.services.features["membership"]  # type: ignore[attr-defined]
+    service = components.services.membership
     mine = await service.my_communities("4f39e9cf-f3b8-41da-92e5-5d8a0203a448")
     assert [(m.cop_id, m.role.value, m.added) for m in mine.memberships] == [
         ("UBS", "primary", True)

@@ -53,7 +53,7 @@ async def test_announcement_question_and_digest_by_moving_the_clock(
     meetings_bot: tuple[composition.Components, FakeClock, str], chat: PlaygroundPage
 ) -> None:
     components, clock, _ = meetings_bot
-    service = components.services.features["meetings"]
+    service = components.services.meetings
     await installed_everywhere(chat)
 
     clock.set(ANNOUNCE_AT + timedelta(minutes=1))

@@ -66,7 +66,7 @@ async def test_the_all_feed_has_every_cop_and_is_one_valid_calendar(bot: Running
 
 
 async def test_a_move_bumps_the_sequence_and_a_skip_cancels_the_same_uid(bot: RunningBot) -> None:
-    service = bot.services.features["meetings"]
+    service = bot.services.meetings
     _, _, before = await get(bot, "/calendar/UBS.ics")
     uids = {
         e.start.date().isoformat(): str(e["UID"])

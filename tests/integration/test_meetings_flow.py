@@ -101,7 +101,7 @@ def digests(bot: RunningBot) -> list[Record]:
 
 
 async def meetings(bot: RunningBot):
-    return bot.services.features["meetings"]
+    return bot.services.meetings
 
 
 async def installed(clock: FakeClock, start_bot) -> RunningBot:

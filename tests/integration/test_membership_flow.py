@@ -124,7 +124,7 @@ async def graph_bot(
 
 
 def outbox_of(bot: RunningBot) -> Outbox:
-    return bot.services.features["outbox"]
+    return bot.services.outbox
 
 
 def chat_with(user: User) -> str:
@@ -334,7 +334,7 @@ async def test_an_outage_then_recovery_after_a_restart_gives_one_add(
         )
         await outbox_of(first.bot).drain()
         assert set(adds(graph)) == {503}
-        report = await first.bot.services.features["membership"].requests_report()
+        report = await first.bot.services.membership.requests_report()
         lines = report_lines(report, clock.now())
         assert "Approved, not yet in the group (1):" in lines
         waiting = next(line for line in lines if "approved by Bruno Costa" in line)
@@ -358,7 +358,7 @@ async def test_an_outage_then_recovery_after_a_restart_gives_one_add(
         assert graph.member_ids(GROUPS["UBS"]) == [ALICE.aad_id]
         assert len(welcomes(connector)) == 1
         assert len(approval_cards_of(connector, BRUNO)) == 1  # no card was sent twice
-        report = await second.bot.services.features["membership"].requests_report()
+        report = await second.bot.services.membership.requests_report()
         assert report == {"pending": [], "approved_not_added": [], "failed": []}
     finally:
         await second.stop()
@@ -448,7 +448,7 @@ async def test_pending_requests_are_recalled_then_escalated_to_an_admin_who_deci
 ) -> None:
     bot = graph_bot
     await ask_to_join_ubs(bot)
-    service = bot.services.features["membership"]
+    service = bot.services.membership
     bot.clock.advance(days=2, hours=23)
     await service.remind_pending()
     await outbox_of(bot).drain()
@@ -500,7 +500,7 @@ async def test_when_no_focal_point_can_be_reached_the_person_is_told_it_waits(
     assert len(told) == 1  # two undeliverable cards, one message
     undeliverable = await audit.entries(bot.services.db, actions=["membership.card_undeliverable"])
     assert len(undeliverable) == 2
-    report = await bot.services.features["membership"].requests_report()
+    report = await bot.services.membership.requests_report()
     assert len(report["pending"]) == 1 and len(report["failed"]) == 2
 
 

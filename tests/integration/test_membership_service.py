@@ -16,6 +16,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from copbot.admins import Admins
 from copbot.catalog import Catalog, parse_catalog
 from copbot.clock import FakeClock
 from copbot.directory import (
@@ -36,7 +37,6 @@ from copbot.membership import (
     Status,
 )
 from copbot.outbox import Outbox, OutboxPolicy
-from copbot.services import BotConfig, Services
 from copbot.store import Database, audit
 from copbot.store.membership_models import JoinRequest, Membership, OutboxItem
 from tests.conftest import ROOT
@@ -123,16 +123,15 @@ class World:
         self.clock = FakeClock()
         self.directory = MemoryDirectory()
         self.catalog = catalog()
-        self.services = Services(
-            catalog=self.catalog,
+        self.outbox = Outbox(db, self.clock, policy=OutboxPolicy(jitter=0))
+        self.service = MembershipService(
             db=db,
+            catalog=self.catalog,
             directory=self.directory,  # type: ignore[arg-type]
             clock=self.clock,
-            config=BotConfig(admin_ids=(ERIN,)),
-            notifier=None,  # type: ignore[arg-type]  (cards are delivered by the bot layer)
+            outbox=self.outbox,
+            admins=Admins.of([ERIN]),
         )
-        self.outbox = Outbox(db, self.clock, policy=OutboxPolicy(jitter=0))
-        self.service = MembershipService(self.services, self.outbox)
 
     async def queued(self, kind: str | None = None) -> list[OutboxItem]:
         items = await self.outbox.items(statuses=("pending", "failed", "done"))

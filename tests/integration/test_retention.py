@@ -36,7 +36,7 @@ async def test_purge_strips_old_personal_data_and_keeps_memberships(bot_factory,
         )
     approver = type(ALICE)(AMINA, "Amina Wanjiru", "amina@un.org")
     await bot.client.execute("membership.approve", {"request_id": request_id}, approver)
-    await bot.services.features["outbox"].drain()  # the Graph add and the welcome are done
+    await bot.services.outbox.drain()  # the Graph add and the welcome are done
     # A year and more later, Carmen starts a request that is still pending.
     clock.advance(days=400)
     await bot.client.submit(

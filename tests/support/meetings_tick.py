@@ -22,7 +22,7 @@ from copbot.clock import FakeClock
 async def main(at: datetime, start_at: float, rounds: int) -> dict[str, list[str]]:
     settings = composition.load_settings()
     components = composition.build_components(settings, clock=FakeClock(at))
-    service = components.services.features["meetings"]
+    service = components.services.meetings
     await components.services.db.upgrade()
     total: dict[str, list[str]] = {"sent": [], "failed": [], "skipped": []}
     try:

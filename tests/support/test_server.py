@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> None:
     directory = graph_directory(settings, args) if args.graph_url else None
     components = composition.build_components(settings, clock=clock, directory=directory)
 
-    outbox = components.services.features["outbox"]
+    outbox = components.services.outbox
     if args.outbox_base_delay is not None:
         outbox.policy = dataclasses.replace(outbox.policy, base_delay=args.outbox_base_delay)
     if args.outbox_interval is not None:  # replaces the feature's job of the same id
