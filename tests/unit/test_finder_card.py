@@ -85,11 +85,13 @@ def test_the_card_speaks_the_persons_language(finder: Finder, catalog: Catalog) 
     )
 
 
-def test_the_persons_words_are_shown_literally(finder: Finder, catalog: Catalog) -> None:
+def test_the_reasons_are_the_catalogs_words_and_the_persons_markdown_never_shows(
+    finder: Finder, catalog: Catalog
+) -> None:
     rec = finder.recommend("**water** and waste_pickers [x](http://evil.example)")
     text = card_text(recommendation_card(rec, catalog, "en"))
-    assert "Matched: water, waste\\_pickers" in text  # markdown of theirs is escaped
-    assert "](http" not in text
+    assert "Matched: water, waste pickers" in text
+    assert "](http" not in text and "**water**" not in text
 
 
 def test_summary_names_the_communities(finder: Finder, catalog: Catalog) -> None:
