@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.features import admin, core, finder, meetings, membership
+from bot.features import admin, core, finder, glossary, meetings, membership
 from bot.router import Router
 
-FEATURES = [core, meetings, membership, admin, finder]
+FEATURES = [core, meetings, membership, admin, finder, glossary]
 
 
 def build_router() -> Router:

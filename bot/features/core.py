@@ -88,6 +88,10 @@ async def show_details(turn: Turn, services: Services) -> None:
     name = turn.original("name") or turn.text
     community = services.catalog.resolve(name or "")
     if community is None:
+        # "what is WASH?": an abbreviation of the glossary.
+        explain = services.features.get("explain_term")
+        if explain is not None and name and await explain(turn, services, name):
+            return
         # "tell me about water": not a community's name, but a topic the finder may place.
         answer = services.features.get("answer_if_confident")
         if answer is not None and await answer(turn, services):
