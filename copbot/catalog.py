@@ -469,6 +469,7 @@ def _glossary_problems(parsed: _CatalogFile) -> list[tuple[tuple[Any, ...], str]
     problems: list[tuple[tuple[Any, ...], str]] = []
     community_ids = {c.id.casefold() for c in parsed.communities}
     claimed: list[tuple[int, str, bool]] = []  # (entry, abbreviation, match_case)
+    reported: set[tuple[int, int, str]] = set()
     for i, entry in enumerate(parsed.glossary):
         for j, cop in enumerate(entry.cops):
             if cop not in ids:
@@ -503,7 +504,8 @@ def _glossary_problems(parsed: _CatalogFile) -> list[tuple[tuple[Any, ...], str]
                     ),
                     None,
                 )
-                if clash is not None:
+                if clash is not None and (i, clash, fold(abbreviation)) not in reported:
+                    reported.add((i, clash, fold(abbreviation)))
                     problems.append(
                         (
                             where,
