@@ -8,19 +8,11 @@ import pytest
 
 from tests.conftest import RunningBot
 from tests.fakes.connector import card_text
+from tests.unit.test_finder_card import buttons as submits
 
 
-def buttons(node: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        if node.get("type") == "Action.Submit":
-            found.append(node["data"])
-        for value in node.values():
-            found += buttons(value)
-    elif isinstance(node, list):
-        for item in node:
-            found += buttons(item)
-    return found
+def buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
+    return [button["data"] for button in submits(card)]
 
 
 @pytest.mark.parametrize(
