@@ -206,6 +206,7 @@ def build_components(
     admins = Admins.of(settings.admin_id_list)
     directory = InstrumentedDirectory(directory or build_directory(settings, db, clock), metrics)
     outbox = Outbox(db, clock)
+    finder = Finder.of(catalog)
     services = Services(
         catalog=catalog,
         db=db,
@@ -216,7 +217,8 @@ def build_components(
         metrics=metrics,
         outbox=outbox,
         admins=admins,
-        finder=Finder.of(catalog),
+        finder=finder,
+        glossary=finder.glossary,
         membership=MembershipService(
             db=db,
             catalog=catalog,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cards.elements import action_set, card, container, escape, heading, submit, text
+from cards.elements import action_set, card, container, heading, submit, text
 from copbot.catalog import Catalog, Community
 from copbot.finder import Match, Recommendation
 from copbot.i18n import Lang, t
@@ -13,8 +13,10 @@ SHOWN = 3  # communities on the card, best first
 
 
 def _reason(match: Match, lang: Lang) -> str:
-    """What in the person's words matched, escaped (it is their text)."""
-    return t(lang, "finder_reason", terms=", ".join(escape(term) for term in match.terms[:5]))
+    """The catalog's words the question matched, abbreviations spelled out. Not escaped: they are
+    the catalog's (like the names on the card) or, for a word met in another language, one word
+    of the person's made of letters or digits only (`copbot.finder.text.tokenize`)."""
+    return t(lang, "finder_reason", terms=", ".join(match.terms[:5]))
 
 
 def _join_buttons(community: Community, lang: Lang, *, primary: bool) -> list[dict[str, Any]]:
@@ -62,7 +64,10 @@ def _community(
 def recommendation_card(rec: Recommendation, catalog: Catalog, lang: Lang) -> dict[str, Any]:
     """Up to three communities, best first, each with its lead, why it matched and buttons to join
     as primary or secondary; then the cross-cutting community to join as well (when the best one is
-    not cross-cutting)."""
+    not cross-cutting).
+
+    When the question names two topics, the card says so: the best community as the primary, the
+    other topic's community in its own block to join as a secondary one, then the others."""
     body: list[dict[str, Any]] = [
         heading(t(lang, "finder_title")),
         text(t(lang, "finder_intro"), subtle=True),
@@ -72,25 +77,72 @@ def recommendation_card(rec: Recommendation, catalog: Catalog, lang: Lang) -> di
         community = catalog.get(match.cop_id)
         if community is not None:
             shown.append((community, _reason(match, lang) if match.terms else ""))
-    for rank, (community, reason) in enumerate(shown, 1):
+    second = catalog.get(rec.second.cop_id) if rec.second is not None else None
+    fallback: list[str] = []
+    if second is not None and rec.second is not None and shown:
+        primary, reason = shown[0]
         body.append(
-            container(_community(rank, community, reason, lang, primary=True), separator=True)
+            text(
+                t(
+                    lang,
+                    "finder_two_topics",
+                    primary=primary.display_name(lang),
+                    secondary=second.display_name(lang),
+                ),
+                separator=True,
+            )
         )
-    fallback = [
-        f"{rank}. {c.display_name(lang)}" + (f" ({reason})" if reason else "")
-        for rank, (c, reason) in enumerate(shown, 1)
-    ]
+        body.append(container(_community(1, primary, reason, lang, primary=True), separator=True))
+        body.append(
+            container(
+                [
+                    text(t(lang, "finder_second_title"), weight="Bolder"),
+                    *_community(
+                        None,
+                        second,
+                        _reason(rec.second, lang) if rec.second.terms else "",
+                        lang,
+                        primary=False,
+                    ),
+                ],
+                separator=True,
+                style="emphasis",
+            )
+        )
+        fallback += [
+            f"1. {primary.display_name(lang)}" + (f" ({reason})" if reason else ""),
+            f"+ {second.display_name(lang)}",
+        ]
+        others = [(c, r) for c, r in shown[1:] if c.id != second.id]
+        if others:
+            body.append(text(t(lang, "finder_others_title"), weight="Bolder", separator=True))
+        for rank, (community, reason) in enumerate(others, 2):
+            body.append(
+                container(_community(rank, community, reason, lang, primary=True), separator=True)
+            )
+        listed = [primary.id, second.id, *(c.id for c, _ in others)]
+    else:
+        for rank, (community, reason) in enumerate(shown, 1):
+            body.append(
+                container(_community(rank, community, reason, lang, primary=True), separator=True)
+            )
+        fallback += [
+            f"{rank}. {c.display_name(lang)}" + (f" ({reason})" if reason else "")
+            for rank, (c, reason) in enumerate(shown, 1)
+        ]
+        listed = [c.id for c, _ in shown]
     suggestion = rec.cross_cutting
     extra = catalog.get(suggestion.cop_id) if suggestion else None
-    if suggestion is not None and extra is not None:
-        if any(c.id == extra.id for c, _ in shown):
-            body.append(
-                text(
-                    t(lang, "finder_cross_cutting_listed", name=extra.display_name(lang)),
-                    subtle=True,
-                    separator=True,
+    if suggestion is not None and extra is not None and extra.id not in listed[:1]:
+        if extra.id in listed:
+            if second is None or extra.id != second.id:
+                body.append(
+                    text(
+                        t(lang, "finder_cross_cutting_listed", name=extra.display_name(lang)),
+                        subtle=True,
+                        separator=True,
+                    )
                 )
-            )
         else:
             intro = (
                 "finder_cross_cutting_matched"

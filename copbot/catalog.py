@@ -1,7 +1,10 @@
 """The catalog of Communities of Practice: a YAML file admins edit, validated on load.
 
 `load_catalog(path)` returns a `Catalog` or raises `CatalogError` listing every problem with its
-place (``file:line: communities[3] (UBS).focal_points[0].email: ...``). `check_catalog` adds the
+place (``file:line: communities[3] (UBS).focal_points[0].email: ...``, ``file:line:
+glossary[4] (NDC).cops[0]: ...``). Besides the communities, the catalog has a glossary: the
+abbreviations staff write (WASH, VBG, CDN...), what they stand for in en/fr/es and the communities
+they point to (read by `copbot.glossary`). `check_catalog` adds the
 checks that depend on how the bot runs (Graph group ids in graph mode, channels for meeting posts)
 as warnings or errors.
 """
@@ -25,6 +28,8 @@ from copbot.i18n import LANGS, Lang, fold, pick
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 ID_RE = re.compile(r"^[A-Z][A-Z0-9_-]{1,15}$")
+# An abbreviation: a letter, then letters, digits, '+', '.', '-' or single spaces ("SDG 11", "LGBTIQ+").
+ABBREVIATION_RE = re.compile(r"^[^\W\d_](?:[^\W_]|[+.&-]| (?! ))*$")
 
 
 class _Strict(BaseModel):
@@ -251,9 +256,52 @@ class Community(_Strict):
         return self.graph_group_id or f"local:{self.id}"
 
 
+class GlossaryEntry(_Strict):
+    """An abbreviation staff write, what it stands for, and the communities it points to.
+
+    `abbreviations` per language ("GBV" in English, "VBG" in French and Spanish); `meaning` is
+    what it stands for, in each language; `cops` the communities it is evidence for (none for a
+    general term such as "CoP"). `match_case`: recognised only as written ("COP", the climate
+    conference, is not "CoP"). `after`: recognised in a question only right after one of these
+    words ("the next COP") or right before a number ("COP30"); asked about ("what does COP
+    mean?"), it is always answered.
+    """
+
+    abbreviations: LocalizedList
+    meaning: LocalizedText
+    cops: list[str] = Field(default_factory=list)
+    note: LocalizedText | None = None
+    match_case: bool = False
+    after: LocalizedList | None = None
+
+    @field_validator("abbreviations")
+    @classmethod
+    def _abbreviations(cls, v: LocalizedList) -> LocalizedList:
+        if not any(v.get(lang) for lang in LANGS):
+            raise ValueError("give at least one abbreviation (en, fr or es)")
+        for lang, abbreviation in v.all():
+            if not ABBREVIATION_RE.match(abbreviation) or len(abbreviation) > 24:
+                raise ValueError(
+                    f"{lang}: {abbreviation!r} is not an abbreviation (letters, digits, '+', '.', "
+                    "'-' and single spaces, at most 24 characters, starting with a letter)"
+                )
+        return v
+
+    @property
+    def label(self) -> str:
+        """The abbreviation to name the entry by: the first English one, else any."""
+        return next(abbreviation for _, abbreviation in self.abbreviations.all())
+
+    def abbreviation(self, lang: Lang) -> str:
+        """The abbreviation in `lang` (the English one when `lang` has none)."""
+        own = self.abbreviations.get(lang)
+        return own[0] if own else self.label
+
+
 class _CatalogFile(_Strict):
     version: int = 1
     communities: list[Community] = Field(min_length=1)
+    glossary: list[GlossaryEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique(self) -> _CatalogFile:
@@ -286,11 +334,17 @@ class Catalog:
     communities: tuple[Community, ...]
     source: str = ""
     _by_id: Mapping[str, Community] = field(default_factory=dict, repr=False)
+    glossary: tuple[GlossaryEntry, ...] = ()
 
     @classmethod
-    def of(cls, communities: Iterable[Community], source: str = "") -> Catalog:
+    def of(
+        cls,
+        communities: Iterable[Community],
+        source: str = "",
+        glossary: Iterable[GlossaryEntry] = (),
+    ) -> Catalog:
         items = tuple(communities)
-        return cls(items, source, {c.id: c for c in items})
+        return cls(items, source, {c.id: c for c in items}, tuple(glossary))
 
     def __iter__(self) -> Iterator[Community]:
         return iter(self.communities)
@@ -382,13 +436,11 @@ def _describe(loc: tuple[Any, ...], data: Any) -> str:
             label = f"[{part}]"
             try:
                 cursor = cursor[part]
-                if (
-                    i == 1
-                    and loc[0] == "communities"
-                    and isinstance(cursor, dict)
-                    and "id" in cursor
-                ):
-                    label += f" ({cursor['id']})"
+                if i == 1 and isinstance(cursor, dict):
+                    if loc[0] == "communities" and "id" in cursor:
+                        label += f" ({cursor['id']})"
+                    elif loc[0] == "glossary":
+                        label += _glossary_label(cursor)
             except (IndexError, KeyError, TypeError):
                 cursor = None
             parts.append(label)
@@ -399,6 +451,70 @@ def _describe(loc: tuple[Any, ...], data: Any) -> str:
                 cursor = None
             parts.append(("." if parts else "") + str(part))
     return "".join(parts) or "(top)"
+
+
+def _glossary_label(entry: Mapping[str, Any]) -> str:
+    abbreviations = entry.get("abbreviations")
+    if isinstance(abbreviations, dict):
+        for lang in LANGS:
+            names = abbreviations.get(lang)
+            if isinstance(names, list) and names and isinstance(names[0], str):
+                return f" ({names[0]})"
+    return ""
+
+
+def _glossary_problems(parsed: _CatalogFile) -> list[tuple[tuple[Any, ...], str]]:
+    """Cross-checks of the glossary against the communities: (place in the file, message)."""
+    ids = {c.id for c in parsed.communities}
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    community_ids = {c.id.casefold() for c in parsed.communities}
+    claimed: list[tuple[int, str, bool]] = []  # (entry, abbreviation, match_case)
+    reported: set[tuple[int, int, str]] = set()
+    for i, entry in enumerate(parsed.glossary):
+        for j, cop in enumerate(entry.cops):
+            if cop not in ids:
+                problems.append(
+                    (
+                        ("glossary", i, "cops", j),
+                        f"no community has the id {cop!r} (known: {', '.join(sorted(ids))})",
+                    )
+                )
+        for lang in LANGS:
+            for j, abbreviation in enumerate(entry.abbreviations.get(lang)):
+                where = ("glossary", i, "abbreviations", lang, j)
+                if abbreviation.casefold() in community_ids and not entry.match_case:
+                    problems.append(
+                        (
+                            where,
+                            f"{abbreviation} is a community's id: communities' abbreviations are "
+                            "in the glossary already (from their names)",
+                        )
+                    )
+                    continue
+                clash = next(
+                    (
+                        other
+                        for other, name, case in claimed
+                        if other != i
+                        and (
+                            name == abbreviation
+                            if case and entry.match_case
+                            else fold(name) == fold(abbreviation)
+                        )
+                    ),
+                    None,
+                )
+                if clash is not None and (i, clash, fold(abbreviation)) not in reported:
+                    reported.add((i, clash, fold(abbreviation)))
+                    problems.append(
+                        (
+                            where,
+                            f"{abbreviation} is also defined in glossary[{clash}]: an abbreviation "
+                            "has one entry (list all the communities it points to in its cops)",
+                        )
+                    )
+                claimed.append((i, abbreviation, entry.match_case))
+    return problems
 
 
 def _merge_overlay(data: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
@@ -433,12 +549,24 @@ def parse_catalog(text: str, source: str = "<catalog>", overlay_text: str | None
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
-            where = f"{source}:{line}" if line else source
+            where = _where(lines, loc, source)
             message = err["msg"].removeprefix("Value error, ")
             problems.append(Problem(f"{where}: {_describe(loc, data)}", message))
         raise CatalogError(problems) from exc
-    return Catalog.of(parsed.communities, source)
+    cross = _glossary_problems(parsed)
+    if cross:
+        raise CatalogError(
+            [
+                Problem(f"{_where(lines, loc, source)}: {_describe(loc, data)}", message)
+                for loc, message in cross
+            ]
+        )
+    return Catalog.of(parsed.communities, source, parsed.glossary)
+
+
+def _where(lines: Mapping[tuple[Any, ...], int], loc: tuple[Any, ...], source: str) -> str:
+    line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
+    return f"{source}:{line}" if line else source
 
 
 def load_catalog(path: Path, overlay: Path | None = None) -> Catalog:

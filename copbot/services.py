@@ -12,6 +12,7 @@ from copbot.catalog import Catalog, Community
 from copbot.clock import Clock
 from copbot.directory import Directory
 from copbot.finder import Finder
+from copbot.glossary import Glossary
 from copbot.i18n import Lang
 from copbot.meetings import MeetingsService
 from copbot.membership import MembershipService
@@ -60,6 +61,7 @@ class Services:
     outbox: Outbox
     admins: Admins
     finder: Finder
+    glossary: Glossary
     membership: MembershipService
     meetings: MeetingsService
     # Contributions features register in their `setup(services)`.

@@ -4,7 +4,7 @@ priorities do."""
 from __future__ import annotations
 
 from bot.feature import Feature
-from bot.features import admin, core, finder, meetings, membership
+from bot.features import admin, core, finder, glossary, meetings, membership
 from bot.router import Router
 
 FEATURES: list[Feature] = [
@@ -13,6 +13,7 @@ FEATURES: list[Feature] = [
     membership.FEATURE,
     admin.FEATURE,
     finder.FEATURE,
+    glossary.FEATURE,
 ]
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.feature import Feature
 from bot.features.finder import answer_if_confident
+from bot.features.glossary import explain as explain_term
 from bot.router import Router
 from bot.turn import Turn
 from cards.communities import community_details_card, community_list_card
@@ -90,6 +91,9 @@ async def show_details(turn: Turn, services: Services) -> None:
     name = turn.original("name") or turn.text
     community = services.catalog.resolve(name or "")
     if community is None:
+        # "what is WASH?": an abbreviation of the glossary.
+        if name and await explain_term(turn, services, name):
+            return
         # "tell me about water": not a community's name, but a topic the finder may place.
         if await answer_if_confident(turn, services):
             return

@@ -49,10 +49,12 @@ from copbot.finder.text import (
     WORD_CACHE_SIZE,
     Token,
     TrigramModel,
+    expand,
     function_word_evidence,
     stems,
     tokenize,
 )
+from copbot.glossary import Glossary, Occurrence
 from copbot.i18n import DEFAULT_LANG, LANGS, Lang, fold
 
 FIELD_WEIGHTS = {
@@ -61,10 +63,11 @@ FIELD_WEIGHTS = {
     "area": 1.0,
     "keyword": 1.0,
     "topic": 1.0,
+    "glossary": 1.0,  # what a glossary abbreviation pointing to the community stands for
     "lead": 0.2,
     "description": 0.12,
 }
-TOPICAL_FIELDS = frozenset({"name", "alias", "area", "keyword", "topic"})
+TOPICAL_FIELDS = frozenset({"name", "alias", "area", "keyword", "topic", "glossary"})
 PHRASE_BOOST = 0.5  # a complete phrase of n >= 2 words: (1 + PHRASE_BOOST) x credit per word
 PARTIAL = 0.4  # a phrase only partly present: this share of its words' credit
 WINDOW_SLACK = 3  # a phrase's words may be at most len + 3 content words apart in the question
@@ -87,6 +90,12 @@ SIMILARITY_TERMS = 300  # cross-cutting closeness: at most this many shared stem
 CROSS_EVIDENCE = 0.5  # cross-cutting suggestion: topical credit that counts as the person's words
 OWN_WORDS = 0.75  # ...from words it gets 3/4 of the credit the best community gets for
 EXPLAINED = 10  # the matched words are given for the first communities and the cross-cutting ones
+GENERIC_IDF = 0.5  # a word this common among communities ("finance", "rights") is generic...
+CROSS_GENERIC = 0.3  # ...and earns a cross-cutting community this share, outside a whole phrase
+THEMATIC_SHARE = 0.6  # a thematic topic this strong against a cross-cutting one is the primary
+OWN_TOPIC = 0.55  # credit a community earns on words the other one explains less: its own topic
+SECOND_SHARE = 0.3  # a second topic has at least this share of the primary's credit
+FOREIGN = 0.5  # an unknown word read in another language than the question's
 
 _ABBREVIATION_RE = re.compile(r"\s*\([^)]*\)")
 _SENTENCE_RE = re.compile(r"[^.?!;\n]+[.?!;\n]*")
@@ -97,12 +106,13 @@ Key = tuple[Lang, str]  # a stem in a language
 
 @dataclass(frozen=True)
 class Match:
-    """One community for a question: its score in [0, 1] and the person's words that matched."""
+    """One community for a question: its score in [0, 1] and the catalog's words that matched."""
 
     cop_id: str
     score: float
-    # the person's words as typed, in their order (for the first EXPLAINED communities and the
-    # cross-cutting ones)
+    # the catalog's words the question matched, in the question's order, abbreviations spelled
+    # out ("land value capture (LVC)"; for the first EXPLAINED communities and the cross-cutting
+    # ones)
     terms: tuple[str, ...] = ()
     credit: float = 0.0  # the unscaled score
     topical: float = 0.0  # the part of the credit from topical fields
@@ -116,6 +126,8 @@ class Recommendation:
     confident: bool
     cross_cutting: Match | None = None  # suggested as well when the best is not cross-cutting
     readable: bool = False  # the question has words we know (function words or catalog words)
+    # the question names a second topic, of another community: offered as a secondary CoP
+    second: Match | None = None
 
     @property
     def best(self) -> Match | None:
@@ -146,6 +158,7 @@ class _Phrase:
     topical: bool
     lang: Lang
     slots: tuple[frozenset[str], ...]  # the stems of each content word
+    surface: str = ""  # as the catalog writes it (shown in the reasons)
     rarity: float = 0.0  # scaled idf of the phrase itself
     keys: tuple[tuple[Key, ...], ...] = ()  # the slots as index keys
 
@@ -167,6 +180,8 @@ class _Credit:
     total: dict[int, float] = field(default_factory=dict)  # token position -> best credit
     topical: dict[int, float] = field(default_factory=dict)
     complete: float = 0.0  # best credit of a complete topical entry
+    phrases: dict[int, int] = field(default_factory=dict)  # position -> the phrase that gave it
+    exact: set[int] = field(default_factory=set)  # positions in a phrase written word for word
 
     def add(self, position: int, value: float, topical: bool, complete: bool) -> None:
         if value > self.total.get(position, 0.0):
@@ -230,6 +245,9 @@ class Finder:
         self._cross = [i for i, c in enumerate(self.communities) if c.cross_cutting]
         self._trigrams: TrigramModel | None = None
         self._met: dict[tuple[str, str], tuple[tuple[Key, float], ...]] = {}  # see _meets
+        self.glossary = Glossary.of(catalog)
+        # stem -> community -> the catalog's word for it (the reasons show the catalog's words)
+        self._surfaces: dict[Key, dict[int, str]] = {}
         self._build()
 
     @classmethod
@@ -243,8 +261,7 @@ class Finder:
             self._trigrams.forget_words()
 
     # -- index --------------------------------------------------------------------------------
-    @staticmethod
-    def _entries(c: Community) -> Iterable[tuple[str, Lang, str]]:
+    def _entries(self, c: Community) -> Iterable[tuple[str, Lang, str]]:
         for lang in LANGS:
             yield "name", lang, _ABBREVIATION_RE.sub("", c.name.get(lang))
             if c.short_name:
@@ -259,6 +276,10 @@ class Finder:
                 yield "keyword", lang, keyword
         for lang, topic in c.topics.all():
             yield "topic", lang, topic
+        for term in self.glossary.terms:
+            if c.id in term.cops and not term.community:
+                for lang in LANGS:
+                    yield "glossary", lang, term.meaning.get(lang)
 
     def _build(self) -> None:
         surface: dict[str, set[Lang]] = defaultdict(set)
@@ -269,16 +290,31 @@ class Finder:
         words: dict[Key, dict[int, _Word]] = defaultdict(dict)
         phrases: dict[tuple[int, Lang, tuple[frozenset[str], ...]], _Phrase] = {}
         phrase_df: dict[tuple[Lang, tuple[str, ...]], set[int]] = defaultdict(set)
+        surfaces: dict[Key, dict[int, tuple[int, str]]] = defaultdict(dict)
 
-        def add(cop: int, field_name: str, lang: Lang, tokens: list[Token]) -> None:
+        def add(cop: int, field_name: str, lang: Lang, tokens: list[Token], part: str) -> None:
             slots = tuple(stems(t.lower, lang) for t in tokens)
             if not slots:
                 return
             weight = FIELD_WEIGHTS[field_name]
             topical = field_name in TOPICAL_FIELDS
             single = len(slots) == 1
-            for slot in slots:
+            for token, slot in zip(tokens, slots, strict=True):
+                # the word shown for a stem: a topic of that one word, else a name of it, else
+                # the word inside a phrase, else in the lead or description
+                if single and topical:
+                    rank = 2 if field_name in ("name", "area") else 3
+                else:
+                    rank = int(topical)
+                shown = token.surface
                 for stem in slot:
+                    known = surfaces[(lang, stem)].get(cop)
+                    if (
+                        known is None
+                        or rank > known[0]
+                        or (rank == known[0] and shown.islower() and not known[1].islower())
+                    ):
+                        surfaces[(lang, stem)][cop] = (rank, shown)
                     worth = words[(lang, stem)].setdefault(cop, _Word())
                     value = weight if single else weight * PARTIAL
                     worth.any = max(worth.any, value)
@@ -287,8 +323,15 @@ class Finder:
                         if single:
                             worth.whole = max(worth.whole, weight)
             if not single and (cop, lang, slots) not in phrases:
-                phrases[(cop, lang, slots)] = _Phrase(cop, weight, topical, lang, slots)
+                phrases[(cop, lang, slots)] = _Phrase(cop, weight, topical, lang, slots, part)
                 phrase_df[(lang, tuple(sorted(min(s) for s in slots)))].add(cop)
+            elif not single:
+                known = phrases[(cop, lang, slots)]
+                if field_name == "glossary" or (
+                    part[:1].islower() and known.surface[:1].isupper() and known.weight <= weight
+                ):
+                    # "New Urban Agenda", not "urban agenda"; "urban mobility", not "Urban mobility"
+                    known.surface = part
 
         for cop, community in enumerate(self.communities):
             for field_name, lang, phrase in self._entries(community):
@@ -297,7 +340,7 @@ class Finder:
                     tokens = tokenize(part)
                     for t in tokens:
                         surface[t.word].add(lang)
-                    add(cop, field_name, lang, _content(tokens))
+                    add(cop, field_name, lang, _content(tokens), part)
             for field_name, text in (
                 ("lead", community.lead),
                 ("description", community.description),
@@ -307,7 +350,7 @@ class Finder:
                     for token in _content(tokenize(text.get(lang))):
                         surface[token.word].add(lang)
                         if not token.is_number:
-                            add(cop, field_name, lang, [token])
+                            add(cop, field_name, lang, [token], token.surface)
 
         n = len(self.communities)
         self._idf = {key: _scaled_idf(len(cops), n) for key, cops in words.items()}
@@ -325,6 +368,10 @@ class Finder:
                 self._anchored[(phrase.lang, stem)].append(len(self._phrases))
             self._phrases.append(phrase)
         self._surface = {word: frozenset(langs) for word, langs in surface.items()}
+        self._surfaces = {
+            key: {cop: shown for cop, (_, shown) in by_cop.items()}
+            for key, by_cop in surfaces.items()
+        }
         self._trigrams = TrigramModel(texts)
         for lang, stem in self._idf:
             for end in range(MIN_RELATED, len(stem)):
@@ -401,6 +448,16 @@ class Finder:
         """Every community ranked for `text`, whether the best is a confident answer, and why."""
         tokens = tokenize(text)
         lang = self.detect_language(text, tokens, lang_hint)
+        occurrences = self.glossary.find(text) if len(self.glossary) else []
+        if occurrences:  # "LVC" is read as "land value capture"
+            tokens = expand(
+                tokens,
+                [
+                    (o.start, o.end, o.written, o.term.meaning.get(o.language(lang)))
+                    for o in occurrences
+                ],
+            )
+        spelled = {o.start: o for o in occurrences}
         content: list[Token] = []
         seen: set[str] = set()
         for token in _content(tokens):
@@ -410,22 +467,27 @@ class Finder:
         readable = any(t.stop and len(t.word) > 1 for t in tokens) or any(
             self.languages_of(t.word) for t in content
         )
-        credits = self._credits(content)
+        credits, query = self._credits(content, lang)
+        totals = self._totals(credits, query)
         # best first; on a tie, a thematic community before a cross-cutting one (it is the
         # primary candidate, the cross-cutting one is suggested as well), then catalog order
-        totals = sorted(
+        ordered = sorted(
             (-total, self.communities[cop].cross_cutting, cop)
-            for cop, credit in credits.items()
-            if (total := sum(credit.total.values())) > 0
+            for cop, total in totals.items()
+            if total > 0
         )
+        by_position: dict[int, list[tuple[Key, float]]] = defaultdict(list)
+        for key, hits in query.items():
+            for position, value in hits:
+                by_position[position].append((key, value))
         scored: list[tuple[float, int, Match]] = []
-        for rank, (minus, _, cop) in enumerate(totals):
+        for rank, (minus, _, cop) in enumerate(ordered):
             credit = credits[cop]
             explained = rank < EXPLAINED or self.communities[cop].cross_cutting
             match = Match(
                 self.communities[cop].id,
                 round(1 - math.exp(minus / SCORE_SCALE), 4),
-                _terms(text, tokens, credit.total) if explained else (),
+                self._reasons(cop, credit, tokens, by_position, lang, spelled) if explained else (),
                 -minus,
                 sum(credit.topical.values()),
             )
@@ -449,7 +511,141 @@ class Finder:
             if confident and any(t.word in ADMIN_WORDS for t in tokens):
                 confident = ranking[0].topical >= ADMIN_EVIDENCE
         suggestion = self._cross_cutting(ranking, order, credits) if scored else None
-        return Recommendation(text, lang, ranking, confident, suggestion, readable)
+        other = self._second_topic(ranking, order, credits) if confident else None
+        return Recommendation(text, lang, ranking, confident, suggestion, readable, other)
+
+    def _totals(
+        self, credits: dict[int, _Credit], query: dict[Key, list[tuple[int, float]]]
+    ) -> dict[int, float]:
+        """Each community's credit, with two rules for the cross-cutting ones.
+
+        - A word that several communities share ("finance", "rights": GENERIC_IDF) earns a
+          cross-cutting community only CROSS_GENERIC of its credit, unless it is part of one of
+          its phrases written word for word ("human rights"): "municipal finance and also
+          climate adaptation" does not make Climate Change (CC) the primary through "climate
+          finance".
+        - When a thematic community has a topic of its own in the question, named before the
+          cross-cutting one's and at least THEMATIC_SHARE as strong, the thematic one goes first
+          (the cross-cutting credit is lowered to a tie, which thematic communities win):
+          "municipal finance and also climate adaptation" -> Planning, Finance and Economy
+          (PFE), with Climate Change (CC) as the second topic; "women's safety in public
+          transport" stays with Safety, Human Rights and Social Inclusion (SHRSI).
+        """
+        rarity: dict[int, float] = {}
+        for hits in query.values():
+            for position, value in hits:
+                if value > rarity.get(position, 0.0):
+                    rarity[position] = value
+        generic = {p for p, r in rarity.items() if r < GENERIC_IDF}
+        for cop in self._cross:
+            credit = credits.get(cop)
+            if credit is None:
+                continue
+            for position in generic & credit.total.keys():
+                if position not in credit.exact:
+                    credit.total[position] *= CROSS_GENERIC
+                    if position in credit.topical:
+                        credit.topical[position] *= CROSS_GENERIC
+        totals = {cop: sum(credit.total.values()) for cop, credit in credits.items()}
+        if not totals:
+            return totals
+        best = min(totals, key=lambda c: (-totals[c], self.communities[c].cross_cutting, c))
+        if not self.communities[best].cross_cutting:
+            return totals
+        thematic = [
+            cop
+            for cop, total in totals.items()
+            if not self.communities[cop].cross_cutting
+            and total >= THEMATIC_SHARE * totals[best]
+            and _own(credits[cop], credits[best]) >= OWN_TOPIC
+            and _first_own(credits[cop], (credits[best],))
+            < _first_own(credits[best], (credits[cop],))
+        ]
+
+        if thematic:
+            primary = max(thematic, key=lambda c: (totals[c], -c))
+            for cop in self._cross:
+                if totals.get(cop, 0.0) > totals[primary]:
+                    totals[cop] = totals[primary]
+        return totals
+
+    def _second_topic(
+        self, ranking: tuple[Match, ...], order: list[int], credits: dict[int, _Credit]
+    ) -> Match | None:
+        """Another community with a topic of its own in the question (words the primary does
+        not explain as well), at least SECOND_SHARE as strong: "municipal finance and also
+        climate adaptation" names Climate Change (CC) besides Planning, Finance and Economy."""
+        primary = credits[order[0]]
+        best: tuple[float, int] | None = None
+        for rank, cop in enumerate(order[1:EXPLAINED], 1):
+            match = ranking[rank]
+            if match.credit < SECOND_SHARE * ranking[0].credit or cop not in credits:
+                break
+            own = _own(credits[cop], primary)
+            if own >= OWN_TOPIC and (best is None or own > best[0]):
+                best = (own, rank)
+        return ranking[best[1]] if best else None
+
+    def _reasons(
+        self,
+        cop: int,
+        credit: _Credit,
+        tokens: tuple[Token, ...],
+        by_position: dict[int, list[tuple[Key, float]]],
+        lang: Lang,
+        spelled: dict[int, Occurrence],
+    ) -> tuple[str, ...]:
+        """The catalog's words the question matched for a community, in the question's order,
+        each abbreviation spelled out: "bus rapid transit (BRT)", "sanitation" for "sanitaion"."""
+        groups: list[tuple[list[int], str]] = []  # positions, the catalog's words
+        last_single = -2
+        for position in sorted(credit.total):
+            token = tokens[position]
+            if token.abbreviation:  # what the person wrote, spelled out: "land value capture (LVC)"
+                occurrence = spelled[token.start]
+                shown = occurrence.term.spelled(occurrence.language(lang), occurrence.written)
+                if not groups or groups[-1][1] != shown:
+                    groups.append(([position], shown))
+                last_single = -2
+                continue
+            index = credit.phrases.get(position)
+            if index is not None:
+                phrase = self._phrases[index]
+                shown = phrase.surface
+                if groups and groups[-1][1] == shown:
+                    groups[-1][0].append(position)
+                else:
+                    groups.append(([position], shown))
+                continue
+            best: tuple[float, bool, Key] | None = None
+            for key, value in by_position.get(position, ()):
+                worth = self._words[key].get(cop)
+                if worth is not None:
+                    candidate = (worth.any * value, key[0] == lang, key)
+                    if best is None or candidate[:2] > best[:2]:
+                        best = candidate
+            if best is None:
+                continue
+            key = best[2]
+            # a word met in another language than the reply's: the person's own word, unless
+            # it is a typo of the catalog's
+            shown = self._surfaces[key][cop]
+            if key[0] != lang and (
+                self.languages_of(token.word) or abs(len(shown) - len(token.surface)) > 1
+            ):
+                shown = token.surface  # not a typo of the catalog's word ("stations")
+            if last_single == position - 1 and groups:
+                groups[-1][0].append(position)
+                groups[-1] = (groups[-1][0], f"{groups[-1][1]} {shown}")
+            else:
+                groups.append(([position], shown))
+            last_single = position
+        terms: list[str] = []
+        for _, shown in groups:
+            shown = self.glossary.spell_out(shown, lang)
+            if shown not in terms:
+                terms.append(shown)
+        return tuple(terms)
 
     def _longer_or_shorter(self, lang: Lang, stem: str) -> Iterable[str]:
         """Catalog stems that `stem` begins, or that begin it ("environment" / "environ")."""
@@ -470,11 +666,17 @@ class Finder:
         # people rarely mistype the first letter ("mission" is no typo of "emission")
         return {other for other in near if other != word and other[0] == word[0]}
 
-    def _query(self, content: list[Token]) -> dict[Key, list[tuple[int, float]]]:
-        """(lang, catalog stem) -> [(token position, its rarity x closeness)] of a question."""
+    def _query(self, content: list[Token], lang: Lang) -> dict[Key, list[tuple[int, float]]]:
+        """(lang, catalog stem) -> [(token position, its rarity x closeness)] of a question.
+
+        A word the catalog does not have, read by another language's stemmer than the
+        question's, weighs FOREIGN ("stations" is not "stationnement")."""
         query: dict[Key, list[tuple[int, float]]] = defaultdict(list)
         for token in content:
+            unknown = not self.languages_of(token.word)
             for key, value in self._meets(token.word, token.lower):
+                if unknown and key[0] != lang:
+                    value *= FOREIGN
                 query[key].append((token.position, value))
         return query
 
@@ -505,11 +707,18 @@ class Finder:
         self._met[(word, lower)] = known
         return known
 
-    def _credits(self, content: list[Token]) -> dict[int, _Credit]:
-        query = self._query(content)
+    def _credits(
+        self, content: list[Token], lang: Lang
+    ) -> tuple[dict[int, _Credit], dict[Key, list[tuple[int, float]]]]:
+        query = self._query(content, lang)
         place = {t.position: i for i, t in enumerate(content)}
+        # the words an abbreviation stands for are in its place ("LVC studies": "studies" is
+        # the second word)
+        written: dict[int, int] = {}
+        for token in content:
+            written.setdefault(token.start, len(written))
         lateness = {
-            t.position: max(FIRST_WORDS_FLOOR, 1 - FIRST_WORDS * i) for i, t in enumerate(content)
+            t.position: max(FIRST_WORDS_FLOOR, 1 - FIRST_WORDS * written[t.start]) for t in content
         }
         credits: dict[int, _Credit] = defaultdict(_Credit)
         candidates: set[int] = set()
@@ -550,8 +759,13 @@ class Finder:
                     # a common word in a rare phrase ("urban" in "urban mobility") gets halfway
                     specific = (idf + phrase.rarity) / 2 if phrase.rarity > idf else idf
                     value = phrase.weight * specific * (1 + PHRASE_BOOST) * lateness[position]
+                    current = credit.total.get(position, 0.0)
+                    if value > current or (value == current and phrase.lang == lang):
+                        credit.phrases[position] = index  # the question's language on a tie
                     credit.add(position, value, phrase.topical, phrase.topical)
-        return credits
+                if places == list(range(places[0], places[0] + len(places))):
+                    credit.exact.update(position for position, _ in present)
+        return credits, query
 
     def _cross_cutting(
         self, ranking: tuple[Match, ...], order: list[int], credits: dict[int, _Credit]
@@ -585,14 +799,19 @@ class Finder:
         return Match(match.cop_id, match.score, (), match.credit, match.topical)
 
 
-def _terms(text: str, tokens: Iterable[Token], credited: dict[int, float]) -> tuple[str, ...]:
-    """The person's matched words, neighbours joined: ("bus rapid transit", "Addis")."""
-    groups: list[list[Token]] = []
-    for token in tokens:
-        if token.position not in credited:
-            continue
-        if groups and groups[-1][-1].position == token.position - 1:
-            groups[-1].append(token)
-        else:
-            groups.append([token])
-    return tuple(text[group[0].start : group[-1].end] for group in groups)
+def _first_own(credit: _Credit, others: Iterable[_Credit]) -> int:
+    """Where the words a community explains better than the others begin in the question."""
+    others = tuple(others)
+    return min(
+        (
+            p
+            for p, value in credit.topical.items()
+            if all(value > other.total.get(p, 0.0) for other in others)
+        ),
+        default=1 << 30,
+    )
+
+
+def _own(credit: _Credit, other: _Credit) -> float:
+    """The topical credit a community earns beyond what another earns on the same words."""
+    return sum(max(0.0, value - other.total.get(p, 0.0)) for p, value in credit.topical.items())

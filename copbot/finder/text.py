@@ -44,6 +44,7 @@ class Token:
     lower: str  # lower case with accents, respelled: what stemmers read
     position: int  # index among the text's tokens
     stop: bool
+    abbreviation: str = ""  # a word of what this abbreviation stands for ("LVC": land, value...)
 
     @property
     def is_number(self) -> bool:
@@ -72,6 +73,31 @@ def tokenize(text: str) -> tuple[Token, ...]:
 def _as_stop(token: Token) -> Token:
     return Token(
         token.surface, token.start, token.end, token.word, token.lower, token.position, True
+    )
+
+
+def expand(tokens: tuple[Token, ...], spans: list[tuple[int, int, str, str]]) -> tuple[Token, ...]:
+    """The tokens of a question with each abbreviation read as what it stands for.
+
+    `spans` are (start, end, abbreviation as written, meaning) in order of place; the meaning's
+    words take the abbreviation's place (and its offsets) and carry it in `abbreviation`.
+    """
+    out: list[Token] = []
+    index = 0
+    for start, end, written, meaning in spans:
+        while index < len(tokens) and tokens[index].end <= start:
+            out.append(tokens[index])
+            index += 1
+        while index < len(tokens) and tokens[index].start < end:
+            index += 1  # the abbreviation's own tokens ("SDG", "11")
+        for word in tokenize(meaning):
+            out.append(
+                Token(word.surface, start, end, word.word, word.lower, 0, word.stop, written)
+            )
+    out.extend(tokens[index:])
+    return tuple(
+        Token(t.surface, t.start, t.end, t.word, t.lower, i, t.stop, t.abbreviation)
+        for i, t in enumerate(out)
     )
 
 

@@ -14,6 +14,24 @@ MESSAGES = {
         "es": "La más adecuada primero. Cada miembro del personal tiene una CoP **principal** y puede "
         "unirse a otras como secundarias.",
     },
+    "finder_two_topics": {
+        "en": "You name two topics. I suggest **{primary}** as your primary CoP and **{secondary}** "
+        "as a secondary one.",
+        "fr": "Vous citez deux sujets. Je vous propose **{primary}** comme CoP principale et "
+        "**{secondary}** comme CoP secondaire.",
+        "es": "Menciona dos temas. Le sugiero **{primary}** como su CoP principal y **{secondary}** "
+        "como CoP secundaria.",
+    },
+    "finder_second_title": {
+        "en": "Your second topic: join as a secondary CoP",
+        "fr": "Votre second sujet : à rejoindre comme CoP secondaire",
+        "es": "Su segundo tema: únase como CoP secundaria",
+    },
+    "finder_others_title": {
+        "en": "Also close to your work",
+        "fr": "Également proches de votre travail",
+        "es": "También cercanas a su trabajo",
+    },
     "finder_reason": {
         "en": "Matched: {terms}",
         "fr": "Correspond à : {terms}",

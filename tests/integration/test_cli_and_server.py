@@ -204,3 +204,16 @@ async def test_ctrl_c_stops_the_server_cleanly(tmp_path: Path, signum: int) -> N
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_check_config_names_a_glossary_problem_and_its_place(tmp_path: Path) -> None:
+    text = (ROOT / "catalog" / "communities.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "glossary.yaml"
+    path.write_text(text.replace("    cops: [PSUP]", "").replace("cops: [LHS]", "cops: [SLUMS]", 1))
+    result = run(tmp_path, "check-config", CATALOG_PATH=str(path))
+    assert result.returncode == 1
+    assert f"{path}:" in result.stdout
+    assert (
+        "glossary[" in result.stdout
+        and ".cops[0]: no community has the id 'SLUMS'" in result.stdout
+    )

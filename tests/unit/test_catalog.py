@@ -160,3 +160,85 @@ def test_overlay_fills_local_settings_without_copying_the_catalog() -> None:
     assert ubs.focal_point_ids() == ["00000000-0000-4000-8000-000000000001"]
     assert catalog.focal_point_of("00000000-0000-4000-8000-000000000001") == [ubs]
     assert catalog.get("CC").focal_points[0].name == "Bernhard Barth"
+
+
+def _glossary_index(data, label: str) -> int:
+    return next(
+        i for i, e in enumerate(data["glossary"]) if label in e["abbreviations"].get("en", [])
+    )
+
+
+@pytest.mark.parametrize(
+    ("mutate", "place", "message"),
+    [
+        (
+            lambda d: d["glossary"][_glossary_index(d, "NDC")].update(cops=["CLIMATE"]),
+            "(NDC).cops[0]",
+            "no community has the id 'CLIMATE'",
+        ),
+        (
+            lambda d: d["glossary"][_glossary_index(d, "WASH")]["abbreviations"]["fr"].append(
+                "BRT"
+            ),
+            "(BRT).abbreviations.en[0]",
+            "BRT is also defined in glossary[0]",
+        ),
+        (
+            lambda d: d["glossary"][_glossary_index(d, "LVC")]["abbreviations"].update(es=["PFE"]),
+            "(LVC).abbreviations.es[0]",
+            "PFE is a community's id",
+        ),
+        (
+            lambda d: d["glossary"][_glossary_index(d, "GCF")]["abbreviations"].update(
+                en=["G C F?"]
+            ),
+            "(G C F?).abbreviations",
+            "is not an abbreviation",
+        ),
+        (
+            lambda d: d["glossary"][_glossary_index(d, "NUA")]["meaning"].pop("es"),
+            "(NUA).meaning.es",
+            "Field required",
+        ),
+        (
+            lambda d: d["glossary"][_glossary_index(d, "HLP")].update(
+                abbreviations={"en": [], "fr": [], "es": []}
+            ),
+            "glossary[",
+            "give at least one abbreviation",
+        ),
+        (
+            lambda d: d["glossary"][_glossary_index(d, "PSUP")].update(stands_for="x"),
+            "(PSUP).stands_for",
+            "Extra inputs",
+        ),
+    ],
+)
+def test_each_glossary_mistake_is_caught_with_its_place(
+    tmp_path: Path, mutate, place: str, message: str
+) -> None:
+    path = _broken(tmp_path, mutate)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+    problems = caught.value.problems
+    assert len(problems) == 1, problems
+    assert place in problems[0].where and message in problems[0].message, str(problems[0])
+    line = int(problems[0].where.split(":")[1])
+    assert line > path.read_text().splitlines().index("glossary:")
+
+
+def test_the_glossary_covers_staffs_shorthand_in_three_languages(catalog) -> None:
+    from copbot.glossary import Glossary
+
+    glossary = Glossary.of(catalog)
+    expected = {
+        "WASH": "UBS", "NRW": "UBS", "BRT": "UBS", "GBV": "SHRSI", "VBG": "SHRSI", "LVC": "PFE",
+        "NDC": "CC", "CDN": "CC", "VLR": "PLG", "VNR": "PLG", "NUA": "PLG", "NAU": "PLG",
+        "HLP": "LHS", "PSUP": "LHS", "STDM": "LHS", "GCF": "CC", "PPP": "PFE", "SDG 11": "PLG",
+        "COP": "CC", "UBS": "UBS", "SHRSI": "SHRSI", "CC": "CC",
+    }  # fmt: skip
+    for abbreviation, cop in expected.items():
+        terms = glossary.lookup(abbreviation)
+        assert terms and cop in terms[0].cops, abbreviation
+        for lang in LANGS:
+            assert terms[0].meaning.get(lang), (abbreviation, lang)

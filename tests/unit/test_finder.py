@@ -14,7 +14,10 @@ from copbot.i18n import LANGS
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "catalog" / "communities.yaml"
-HOLDOUT = ROOT / "tests" / "data" / "finder_holdout.jsonl"
+# the regression set: written before the first tuning; no longer held out (the catalog took up
+# its phrases), kept as a guard
+REGRESSION = ROOT / "tests" / "data" / "finder_holdout.jsonl"
+TUNE = ROOT / "tests" / "data" / "finder_tune.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -119,12 +122,113 @@ def test_every_community_is_ranked_once_best_first_with_scores_in_0_1(
         assert all(0 <= s <= 1 for s in scores)
 
 
-def test_the_reason_names_the_persons_words_as_typed(finder: Finder) -> None:
+def test_the_reason_names_the_catalogs_words_not_the_persons_spelling(finder: Finder) -> None:
     rec = finder.recommend("I work on Bus Rapid Transit and non-revenue water in Addis")
     assert rec.ranking[0].cop_id == "UBS"
-    assert rec.ranking[0].terms == ("Bus Rapid Transit", "non-revenue water")
+    assert rec.ranking[0].terms == ("bus rapid transit", "non-revenue water")
+    typed = finder.recommend("sanitaion and hygeine in schools")
+    assert typed.ranking[0].cop_id == "UBS"
+    assert "sanitation" in typed.ranking[0].terms and "hygiene" in typed.ranking[0].terms
+    assert not any(
+        "sanitaion" in term or "setlement" in term for m in typed.ranking for term in m.terms
+    )
     french = finder.recommend("Je travaille sur le foncier et les bidonvilles")
     assert french.ranking[0].terms == ("foncier", "bidonvilles")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "reason"),
+    [
+        ("GBV prevention in public spaces", "SHRSI", "gender-based violence (GBV)"),
+        ("I do LVC studies around the new BRT stations", "PFE", "land value capture (LVC)"),
+        ("NRW reduction with the utility in Lusaka", "UBS", "non-revenue water (NRW)"),
+        ("supporting cities with their VLRs", "PLG", "voluntary local review (VLRs)"),
+        ("NUA reporting", "PLG", "New Urban Agenda (NUA)"),
+        ("HLP rights in post-conflict Syria", "LHS", "housing, land and property (HLP)"),
+        ("preparing for the next COP", "CC", "Conference of the Parties (COP)"),
+        ("COP30 side event on cities", "CC", "Conference of the Parties (COP)"),
+        (
+            "prévention des VBG dans les espaces publics",
+            "SHRSI",
+            "violences basées sur le genre (VBG)",
+        ),
+        (
+            "révision des CDN avec un volet urbain",
+            "CC",
+            "contributions déterminées au niveau national (CDN)",
+        ),
+        ("préparer la prochaine COP", "CC", "Conférence des Parties (COP)"),
+        ("derechos VTP de desplazados internos", "LHS", "vivienda, tierra y propiedad (VTP)"),
+        (
+            "el PSUP en Haití",
+            "LHS",
+            "Programa Participativo de Mejoramiento de Barrios Marginales (PSUP)",
+        ),
+        ("preparando la próxima COP", "CC", "Conferencia de las Partes (COP)"),
+    ],
+)
+def test_an_abbreviation_counts_as_what_it_stands_for_and_is_spelled_out(
+    finder: Finder, question: str, expected: str, reason: str
+) -> None:
+    rec = finder.recommend(question)
+    assert rec.confident, question
+    assert rec.ranking[0].cop_id == expected, [(m.cop_id, m.terms) for m in rec.ranking[:3]]
+    assert reason in rec.ranking[0].terms
+
+
+@pytest.mark.parametrize(
+    "question", ["when is the next CoP meeting?", "which COP fits me?", "I want to join a cop"]
+)
+def test_a_community_of_practice_is_not_the_climate_conference(
+    finder: Finder, question: str
+) -> None:
+    rec = finder.recommend(question)
+    assert not rec.confident
+    assert not any("Conference" in term for m in rec.ranking for term in m.terms)
+
+
+@pytest.mark.parametrize(
+    ("question", "primary", "secondary"),
+    [
+        ("municipal finance and also climate adaptation", "PFE", "CC"),
+        ("finances municipales et aussi l'adaptation au climat", "PFE", "CC"),
+        ("finanzas municipales y también adaptación climática", "PFE", "CC"),
+        ("housing finance and also GBV", "LHS", "SHRSI"),
+        ("vivienda asequible y también cambio climático", "LHS", "CC"),
+        ("BRT planning and climate mitigation", "UBS", "CC"),
+        ("GBV prevention in public spaces", "SHRSI", "PFE"),
+    ],
+)
+def test_two_topics_give_a_primary_and_a_secondary(
+    finder: Finder, question: str, primary: str, secondary: str
+) -> None:
+    rec = finder.recommend(question)
+    assert rec.confident
+    assert rec.ranking[0].cop_id == primary, [(m.cop_id, m.credit, m.terms) for m in rec.ranking]
+    assert rec.second is not None and rec.second.cop_id == secondary
+    assert rec.second.terms
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "municipal finance",
+        "finance for municipalities and their budgets",
+        "finances municipales",
+        "tenants' rights and rent control",
+        "derechos de los inquilinos",
+    ],
+)
+def test_a_cross_cutting_community_is_never_first_on_a_generic_word(
+    finder: Finder, question: str
+) -> None:
+    rec = finder.recommend(question)
+    assert rec.ranking[0].cop_id in {"PFE", "LHS"}, [(m.cop_id, m.credit) for m in rec.ranking]
+
+
+def test_one_topic_names_no_second(finder: Finder) -> None:
+    for question in ("water and sanitation", "I'm a land surveyor", "climate adaptation"):
+        assert finder.recommend(question).second is None, question
 
 
 @pytest.mark.parametrize(
@@ -191,8 +295,10 @@ def test_every_community_has_topics_in_every_language(catalog: Catalog) -> None:
             assert len(community.topics.get(lang)) >= 10, (community.id, lang)
 
 
-def test_our_held_out_set_is_balanced_and_answered(finder: Finder) -> None:
-    rows = [json.loads(line) for line in HOLDOUT.read_text(encoding="utf-8").splitlines() if line]
+def test_the_regression_set_is_balanced_and_answered(finder: Finder) -> None:
+    rows = [
+        json.loads(line) for line in REGRESSION.read_text(encoding="utf-8").splitlines() if line
+    ]
     topical = [r for r in rows if r["expect"]]
     offtopic = [r for r in rows if not r["expect"]]
     assert len(topical) >= 60 and len(offtopic) >= 20
@@ -258,7 +364,7 @@ def test_a_person_gets_the_same_answer_whether_their_words_were_seen_before_or_n
     """The finder keeps what it worked out for each word; answers must not depend on it."""
     rows = [
         json.loads(line)
-        for path in (HOLDOUT, ROOT / "tests" / "data" / "finder_probes.jsonl")
+        for path in (REGRESSION, ROOT / "tests" / "data" / "finder_probes.jsonl")
         for line in path.read_text(encoding="utf-8").splitlines()
         if line
     ]
@@ -270,3 +376,25 @@ def test_a_person_gets_the_same_answer_whether_their_words_were_seen_before_or_n
         cold_finder.forget_words()
         cold.append(cold_finder.recommend(question))
     assert warm == cold
+
+
+def test_the_tuning_set_of_staffs_shorthand_is_answered(finder: Finder) -> None:
+    """Abbreviations and two topics, en/fr/es (written before the glossary; tuned on)."""
+    rows = [json.loads(line) for line in TUNE.read_text(encoding="utf-8").splitlines() if line]
+    topical = [r for r in rows if r["expect"]]
+    assert len(topical) >= 150 and {r["lang"] for r in topical} == set(LANGS)
+    top1 = sum(
+        finder.recommend(r["q"]).ranking[0].cop_id in {r["expect"], *r["also"]} for r in topical
+    )
+    assert top1 / len(topical) >= 0.95
+    offtopic = [r for r in rows if not r["expect"]]
+    assert sum(finder.recommend(r["q"]).confident for r in offtopic) / len(offtopic) <= 0.05
+    two = [r for r in topical if r.get("second")]
+    both = 0
+    for r in two:
+        rec = finder.recommend(r["q"])
+        both += {rec.ranking[0].cop_id, rec.second.cop_id if rec.second else ""} == {
+            r["expect"],
+            r["second"],
+        }
+    assert both / len(two) >= 0.9
