@@ -76,6 +76,14 @@ class BearerTokenPolicy(AsyncHTTPPolicy):
         return await self.next.send(request, **kwargs)
 
 
+class _ClientResponse(AioHttpClientResponse):
+    """msrest's aiohttp response raises ValueError for an empty body (b"" is falsy), so an empty
+    503/504 from Teams would not become the ErrorResponseException the bot handles."""
+
+    def body(self) -> bytes:
+        return self._body or b""
+
+
 class AiohttpSender(AsyncHTTPSender):
     def __init__(self, session: SharedSession):
         self._session = session
@@ -101,7 +109,7 @@ class AiohttpSender(AsyncHTTPSender):
                 if attempt == RETRIES:
                     raise
                 await asyncio.sleep(0.5 * 2**attempt)
-        response = AioHttpClientResponse(http, raw)
+        response = _ClientResponse(http, raw)
         await response.load_body()
         return Response(request, response)
 
