@@ -205,7 +205,7 @@ class FakeConnector:
     fail_next: int = 0  # answer the next N sends with 503
     holds: list[Hold] = field(default_factory=list)  # see `hold`
     authorizations: list[str] = field(default_factory=list)  # Authorization header of each call
-    peers: list[tuple[str, int]] = field(default_factory=list)  # client address of each call
+    peers: list[tuple[str, int] | None] = field(default_factory=list)  # client address of each call
     rules: list[Rule] = field(default_factory=list)  # see `refuse`
     refused: list[RefusedCall] = field(default_factory=list)  # every call answered with a refusal
     installation_required: bool = False  # see `require_installation`

@@ -31,25 +31,48 @@ Graph behaviour mirrored here (Microsoft Graph documentation, "Add members" and 
   transitive membership is direct membership).
 - Collections page with ``@odata.nextLink`` carrying an opaque ``$skiptoken``; ``$top`` must be
   1..999 (default page 100).
+- Teams app installation for a user (``TEAMWORK`` below), group membership delta
+  (``tests/fakes/graph_delta.py``), Teams members (``TEAMS_MEMBERS``), ``accountEnabled`` and
+  deleted users: see the sections further down, each with its page.
+
+Permissions: by default the app holds every permission (as it always did). ``grant_only(...)`` /
+``revoke(...)`` make it hold fewer; a call then gets Graph's 403: ``Authorization_RequestDenied``
+"Insufficient privileges to complete the operation." for directory calls, and for Teams calls
+(``/teams``, ``/appCatalogs``, ``.../teamwork``) ``Forbidden`` "Missing role permissions on the
+request. API requires one of '...'. Roles on the request '...'." (what Teams APIs answer).
+
+Drift, as an owner or an admin makes it: ``add_member`` / ``remove_member`` (or write
+``group.members`` directly), ``disable_user``, ``delete_user``, ``delete_group``; the next delta
+round reports it. ``count(method, path)`` counts requests per path (one delta request per CoP).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import collections
 import fnmatch
 import itertools
 import json
 import re
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from aiohttp import web
+
+from copbot.clock import Clock, SystemClock
+from tests.fakes.graph_delta import (
+    EXPIRED_MESSAGE,
+    RESET_MESSAGE,
+    TOKEN_LIFETIME_SECONDS,
+    DeltaEngine,
+    DeltaState,
+)
 
 ALREADY_EXISTS_MESSAGE = (
     "One or more added object references already exist for the following modified properties: "
@@ -98,6 +121,50 @@ KNOWN_GROUP_PROPERTIES = frozenset(
 
 Scope = Literal["http", "batch", "any"]
 _REF_RE = re.compile(r"^https?://[^/]+/(?:v1\.0|beta)/(?:directoryObjects|users)/([^/?#]+)$")
+_USER_BIND_RE = re.compile(r"^https?://[^/]+/(?:v1\.0|beta)/users(?:\('([^']+)'\)|/([^/?#]+))$")
+_APP_BIND_RE = re.compile(r"^https?://[^/]+/(?:v1\.0|beta)/appCatalogs/teamsApps/([^/?#]+)$")
+
+# Pages of the Teams-side calls (each handler says which it follows).
+TEAMWORK = (
+    "https://learn.microsoft.com/microsoftteams/platform/graph-api/proactive-bots-and-messages/"
+    "graph-proactive-bots-and-messages"
+)
+INSTALL_FOR_USER = "https://learn.microsoft.com/graph/api/userteamwork-post-installedapps"
+LIST_USER_APPS = "https://learn.microsoft.com/graph/api/userteamwork-list-installedapps"
+INSTALLATION_CHAT = "https://learn.microsoft.com/graph/api/userscopeteamsappinstallation-get-chat"
+LIST_CATALOG = "https://learn.microsoft.com/graph/api/appcatalogs-list-teamsapps"
+TEAMS_MEMBERS = "https://learn.microsoft.com/graph/api/team-post-members"
+TEAMS_BULK_ADD = "https://learn.microsoft.com/graph/api/conversationmembers-add"
+MAX_TEAM_BULK_ADD = 200  # "up to 200 members" per bulk add (FACTS.md; not on the v1.0 page)
+
+# Application permissions each call accepts ("one of", least privileged first); a call lists one
+# tuple per permission it needs.
+_READ_USERS = ("User.Read.All", "User.ReadBasic.All", "Directory.Read.All", "User.ReadWrite.All")
+_READ_MEMBERS = (
+    "GroupMember.Read.All",
+    "Group.Read.All",
+    "GroupMember.ReadWrite.All",
+    "Group.ReadWrite.All",
+    "Directory.Read.All",
+)
+_WRITE_MEMBERS = ("GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All")
+_READ_CATALOG = ("AppCatalog.Read.All", "AppCatalog.ReadWrite.All")
+_INSTALL_SELF = (
+    "TeamsAppInstallation.ReadWriteSelfForUser.All",
+    "TeamsAppInstallation.ReadWriteForUser.All",
+)
+_READ_INSTALLS = (*_INSTALL_SELF, "TeamsAppInstallation.ReadForUser.All")
+_WRITE_TEAM_MEMBERS = ("TeamMember.ReadWrite.All",)
+ALL_PERMISSIONS = frozenset(
+    [
+        *_READ_USERS,
+        *_READ_MEMBERS,
+        *_WRITE_MEMBERS,
+        *_READ_CATALOG,
+        *_READ_INSTALLS,
+        *_WRITE_TEAM_MEMBERS,
+    ]
+)
 
 
 # ----------------------------------------------------------------------------- data
@@ -114,6 +181,7 @@ class FakeUser:
     given_name: str | None = None
     surname: str | None = None
     department: str | None = None
+    account_enabled: bool = True
 
     def graph_json(self) -> dict[str, Any]:
         return {
@@ -128,7 +196,7 @@ class FakeUser:
             "surname": self.surname,
             "userPrincipalName": self.user_principal_name,
             "id": self.id,
-            "accountEnabled": True,
+            "accountEnabled": self.account_enabled,
             "department": self.department,
             "companyName": None,
             "country": None,
@@ -156,6 +224,43 @@ class FakeGroup:
             "groupTypes": ["Unified"],
             "visibility": "Private",
         }
+
+
+@dataclass
+class FakeTeamsApp:
+    """An app of the organisation's catalog: `id` is the catalog's, `external_id` the manifest's."""
+
+    id: str
+    external_id: str
+    display_name: str = "CoP Bot"
+    distribution_method: str = "organization"
+    bot_id: str = ""  # the bot's app id: the 1:1 chat id is 19:<user>_<bot>@unq.gbl.spaces
+
+    def graph_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "externalId": self.external_id,
+            "displayName": self.display_name,
+            "distributionMethod": self.distribution_method,
+        }
+
+
+@dataclass
+class FakeInstallation:
+    id: str
+    user_id: str
+    app_id: str
+    chat_id: str
+
+
+@dataclass
+class FakeTeam:
+    """A team: its id is its group's id, its members are the group's members (one list)."""
+
+    id: str
+    owners: set[str] = field(default_factory=set)
+    # per-user failures of the bulk add: user id -> (code, message)
+    refused_members: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -227,12 +332,14 @@ class _Answer:
 
 
 class _GraphError(Exception):
-    def __init__(self, status: int, code: str, message: str, headers: Mapping[str, str] = ()):
+    def __init__(
+        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    ):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
-        self.headers = dict(headers)
+        self.headers = dict(headers or {})
 
 
 def _not_found(object_id: str) -> _GraphError:
@@ -267,9 +374,23 @@ class GraphFake:
         shuffle_batch_responses: bool = True,
         public_base: str = "https://graph.microsoft.com/v1.0",
         link_base: str | None = None,
+        clock: Clock | None = None,
+        delta_page_size: int = 100,
+        tenant_id: str = "00000000-0000-0000-0000-0000000000aa",
     ) -> None:
         self.users: dict[str, FakeUser] = {}
         self.groups: dict[str, FakeGroup] = {}
+        self.deleted_users: dict[str, FakeUser] = {}
+        self.teams: dict[str, FakeTeam] = {}
+        self.apps: dict[str, FakeTeamsApp] = {}  # the org catalog, by catalog id
+        self.installations: dict[str, FakeInstallation] = {}  # by installation id
+        # Called with the user id when the app is installed for someone (e.g. connector.install).
+        self.on_install: list[Callable[[str], None]] = []
+        # None: the app holds every permission; else only these (see grant_only / revoke).
+        self.permissions: set[str] | None = None
+        self.clock: Clock = clock or SystemClock()  # delta token ages
+        self.delta = DeltaEngine(page_size=delta_page_size)
+        self.tenant_id = tenant_id
         self.requests: list[RecordedRequest] = []
         self.faults: list[Fault] = []
         # Server-side cap on a page, below what $top asks for (Graph may return fewer items).
@@ -298,7 +419,7 @@ class GraphFake:
         await site.start()
         server = site._server
         assert server is not None
-        self._port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
         return self
 
     async def stop(self) -> None:
@@ -373,6 +494,116 @@ class GraphFake:
 
     def member_ids(self, group_id: str) -> list[str]:
         return list(self.groups[group_id].members)
+
+    # -- drift, as owners and admins make it ---------------------------------------------------
+
+    def add_member(self, group_id: str, user_id: str) -> None:
+        """Someone (an owner in Teams, an admin) adds a member outside the bot."""
+        if user_id not in self.users:
+            raise KeyError(f"seed the user {user_id!r} first")
+        self.groups[group_id].members[user_id] = None
+
+    def remove_member(self, group_id: str, user_id: str) -> None:
+        self.groups[group_id].members.pop(user_id, None)
+        team = self.teams.get(group_id)
+        if team is not None:
+            team.owners.discard(user_id)
+
+    def disable_user(self, user_id: str) -> None:
+        """accountEnabled false (the person left; the account still exists and keeps its groups)."""
+        self.users[user_id].account_enabled = False
+
+    def enable_user(self, user_id: str) -> None:
+        self.users[user_id].account_enabled = True
+
+    def delete_user(self, user_id: str) -> None:
+        """The account is deleted: 404 Request_ResourceNotFound from now on, out of every group."""
+        self.deleted_users[user_id] = self.users.pop(user_id)
+        for group in self.groups.values():
+            group.members.pop(user_id, None)
+        for team in self.teams.values():
+            team.owners.discard(user_id)
+
+    def delete_group(self, group_id: str) -> None:
+        del self.groups[group_id]
+        self.teams.pop(group_id, None)
+
+    # -- Teams: apps, installations, teams -----------------------------------------------------
+
+    def add_teams_app(
+        self,
+        external_id: str,
+        *,
+        id: str | None = None,  # Graph's name: the catalog id
+        display_name: str = "CoP Bot",
+        bot_id: str | None = None,
+    ) -> FakeTeamsApp:
+        """Publish the app in the organisation's catalog (`external_id` = the manifest id)."""
+        app = FakeTeamsApp(
+            id=id or str(uuid.uuid4()),
+            external_id=external_id,
+            display_name=display_name,
+            bot_id=bot_id or external_id,
+        )
+        self.apps[app.id] = app
+        return app
+
+    def install_app(self, user_id: str, app_id: str) -> FakeInstallation:
+        """The app is (already) installed for the user, e.g. they added it themselves."""
+        app = self.apps[app_id]
+        installation = FakeInstallation(
+            id=base64.b64encode(f"{user_id}##{app_id}".encode()).decode(),
+            user_id=user_id,
+            app_id=app_id,
+            chat_id=f"19:{user_id}_{app.bot_id}@unq.gbl.spaces",
+        )
+        self.installations[installation.id] = installation
+        for hook in self.on_install:
+            hook(user_id)
+        return installation
+
+    def installed_app_ids(self, user_id: str) -> list[str]:
+        return [i.app_id for i in self.installations.values() if i.user_id == user_id]
+
+    def add_team(self, group_id: str, *, owners: Iterable[str] = ()) -> FakeTeam:
+        """The group has a team (same id); its members are the group's."""
+        if group_id not in self.groups:
+            raise KeyError(f"seed the group {group_id!r} first")
+        team = FakeTeam(id=group_id, owners=set(owners))
+        self.teams[group_id] = team
+        return team
+
+    def refuse_team_member(
+        self, team_id: str, user_id: str, code: str = "Forbidden", message: str = ""
+    ) -> None:
+        """The bulk add answers this user with a per-item error (a partial failure)."""
+        self.teams[team_id].refused_members[user_id] = (code, message)
+
+    # -- permissions -------------------------------------------------------------------------
+
+    def grant_only(self, *permissions: str) -> None:
+        """The app registration holds exactly these application permissions."""
+        self.permissions = set(permissions)
+
+    def grant(self, *permissions: str) -> None:
+        if self.permissions is not None:
+            self.permissions.update(permissions)
+
+    def revoke(self, *permissions: str) -> None:
+        """E.g. ``revoke("TeamMember.ReadWrite.All")``: calls needing it get Graph's 403."""
+        held = set(ALL_PERMISSIONS) if self.permissions is None else self.permissions
+        self.permissions = held - set(permissions)
+
+    # -- delta tokens ------------------------------------------------------------------------
+
+    def expire_delta_tokens(self) -> None:
+        """Every deltaLink handed out so far is now expired (410 syncStateNotFound)."""
+        self.delta.expire_all()
+
+    def reset_delta_sync(self) -> None:
+        """Graph's "synchronization reset": the next deltaLink round answers 410 with a
+        Location header holding the initial query (code resyncRequired)."""
+        self.delta.reset_pending = True
 
     # -- tokens ------------------------------------------------------------------------------
 
@@ -549,6 +780,14 @@ class GraphFake:
 
     def clear_requests(self) -> None:
         self.requests.clear()
+
+    def count(self, method: str | None = None, path: str | None = None) -> int:
+        """How many top-level requests matched (say ``count("GET", "/groups/delta*")``)."""
+        return len(self.http_requests(method, path))
+
+    def request_counts(self) -> collections.Counter[tuple[str, str]]:
+        """Top-level requests per (method, path)."""
+        return collections.Counter((r.method, r.path) for r in self.requests if not r.in_batch)
 
     # -- HTTP plumbing ------------------------------------------------------------------------
 
@@ -754,33 +993,320 @@ class GraphFake:
     ) -> _Answer:
         segments = [s for s in path.split("/") if s]
         m = method.upper()
+        need = self._require
         match segments:
             case ["users"] if m == "GET":
+                need(_READ_USERS)
                 return self._list_users(query)
             case ["users", key] if m == "GET":
+                need(_READ_USERS)
                 return self._get_user(key, query)
             case ["users" | "directoryObjects", key, "checkMemberGroups"] if m == "POST":
+                need(_READ_USERS, _READ_MEMBERS)
                 return self._check_member_groups(key, body)
+            case ["groups", "delta" | "delta()" | "microsoft.graph.delta()"] if m == "GET":
+                need(_READ_MEMBERS)
+                return self._groups_delta(query, path)
             case ["groups", gid] if m == "GET":
+                need(_READ_MEMBERS)
                 return self._get_group(gid, query)
             case ["groups", gid] if m == "PATCH":
+                need(_WRITE_MEMBERS)
                 return self._patch_group(gid, body)
             case ["groups", gid, "members", "$ref"] if m == "POST":
+                need(_WRITE_MEMBERS)
                 return self._add_member_ref(gid, body)
             case ["groups", gid, "members", uid, "$ref"] if m == "DELETE":
+                need(_WRITE_MEMBERS)
                 return self._remove_member_ref(gid, uid)
             case ["groups", gid, "members"] if m == "GET":
+                need(_READ_MEMBERS)
                 return self._list_members(gid, query, path, cast=False)
             case ["groups", gid, "members", "graph.user" | "microsoft.graph.user"] if m == "GET":
+                need(_READ_MEMBERS)
                 return self._list_members(gid, query, path, cast=True)
+            case ["appCatalogs", "teamsApps"] if m == "GET":
+                need(_READ_CATALOG, teams=True)
+                return self._list_catalog(query)
+            case ["users", key, "teamwork", "installedApps"] if m == "GET":
+                need(_READ_INSTALLS, teams=True)
+                return self._list_installed(key, query)
+            case ["users", key, "teamwork", "installedApps"] if m == "POST":
+                need(_INSTALL_SELF, teams=True)
+                return self._install(key, body)
+            case ["users", key, "teamwork", "installedApps", iid] if m == "DELETE":
+                need(_INSTALL_SELF, teams=True)
+                return self._uninstall(key, iid)
+            case ["users", key, "teamwork", "installedApps", iid, "chat"] if m == "GET":
+                need(_INSTALL_SELF, teams=True)
+                return self._installation_chat(key, iid)
+            case ["teams", tid, "members"] if m == "POST":
+                need(_WRITE_TEAM_MEMBERS, teams=True)
+                return self._add_team_member(tid, body)
+            case ["teams", tid, "members", "add" | "microsoft.graph.add"] if m == "POST":
+                need(_WRITE_TEAM_MEMBERS, teams=True)
+                return self._add_team_members(tid, body)
             case ["$batch"]:
                 raise _bad_request("Nested batch requests are not supported.", "BadRequest")
-        if segments and segments[0] in {"users", "groups", "directoryObjects"}:
+        if segments and segments[0] in {"users", "groups", "directoryObjects", "teams"}:
             raise _GraphError(
                 405, "Request_BadRequest", f"The {m} method is not supported for '{path}' here."
             )
         raise _bad_request(
             f"Resource not found for the segment '{segments[0] if segments else ''}'.", "BadRequest"
+        )
+
+    # permissions
+
+    def _require(self, *needs: tuple[str, ...], teams: bool = False) -> None:
+        """Each of ``needs`` is satisfied by one of its permissions, or Graph answers 403."""
+        if self.permissions is None:
+            return
+        for one_of in needs:
+            if not self.permissions.intersection(one_of):
+                if not teams:
+                    raise _GraphError(
+                        403,
+                        "Authorization_RequestDenied",
+                        "Insufficient privileges to complete the operation.",
+                    )
+                raise _GraphError(
+                    403,
+                    "Forbidden",
+                    "Missing role permissions on the request. API requires one of "
+                    f"'{', '.join(one_of)}'. Roles on the request "
+                    f"'{', '.join(sorted(self.permissions))}'.",
+                )
+
+    # group membership delta (tests/fakes/graph_delta.py has the rules and the pages)
+
+    def _groups_delta(self, query: Mapping[str, str], path: str) -> _Answer:
+        engine = self.delta
+        if "$skiptoken" in query:
+            delta_round = engine.rounds.get(query["$skiptoken"])
+            if delta_round is None:
+                raise _bad_request("Invalid $skiptoken.", "Directory_InvalidSkipToken")
+        else:
+            since: DeltaState | None = None
+            if "$deltatoken" in query:
+                since = self._delta_state(query["$deltatoken"], path)
+                group_ids, select = since.group_ids, since.select
+            else:
+                group_ids = _delta_filter(query.get("$filter"))
+                select = query.get("$select", "")
+            members = {gid: list(g.members) for gid, g in self.groups.items()}
+            delta_round = engine.start(members, group_ids, select, self._now(), since)
+        page = delta_round.pages[delta_round.next_page]
+        delta_round.next_page += 1
+        select = delta_round.final.select
+        body: dict[str, Any] = {
+            "@odata.context": f"{self.public_base}/$metadata#groups({select or '*'})",
+            "value": page,
+        }
+        link = f"{self.link_base or self.base_url}/groups/delta"
+        if delta_round.next_page < len(delta_round.pages):
+            body["@odata.nextLink"] = f"{link}?$skiptoken={engine.remember_round(delta_round)}"
+        else:
+            body["@odata.deltaLink"] = f"{link}?$deltatoken={engine.issue_token(delta_round.final)}"
+        return _Answer(200, body)
+
+    def _delta_state(self, token: str, path: str) -> DeltaState:
+        engine = self.delta
+        if engine.reset_pending:
+            engine.reset_pending = False
+            location = f"{self.link_base or self.base_url}{path}?$deltatoken="
+            raise _GraphError(410, "resyncRequired", RESET_MESSAGE, {"Location": location})
+        state = engine.tokens.get(token)
+        if state is None or self._now() - state.issued_at > TOKEN_LIFETIME_SECONDS:
+            raise _GraphError(410, "syncStateNotFound", EXPIRED_MESSAGE)
+        return state
+
+    def _now(self) -> float:
+        return self.clock.now().timestamp()
+
+    # Teams apps for a user (TEAMWORK, INSTALL_FOR_USER, LIST_USER_APPS, INSTALLATION_CHAT)
+
+    def _list_catalog(self, query: Mapping[str, str]) -> _Answer:
+        apps = list(self.apps.values())
+        if "$filter" in query:
+            clauses = _parse_filter(query["$filter"], {"id", "externalId", "distributionMethod"})
+            apps = [a for a in apps if _matches(a.graph_json(), clauses)]
+        return _Answer(
+            200,
+            {
+                "@odata.context": f"{self.public_base}/$metadata#appCatalogs/teamsApps",
+                "value": [a.graph_json() for a in apps],
+            },
+        )
+
+    def _installing_user(self, key: str) -> FakeUser:
+        user = self._find_user(key)
+        if user is None:
+            raise _not_found(key)
+        return user
+
+    def _list_installed(self, key: str, query: Mapping[str, str]) -> _Answer:
+        user = self._installing_user(key)
+        found = [i for i in self.installations.values() if i.user_id == user.id]
+        rows = []
+        for installation in found:
+            app = self.apps[installation.app_id].graph_json()
+            row: dict[str, Any] = {"id": installation.id, "teamsApp": app}
+            rows.append(row)
+        if "$filter" in query:
+            clauses = _parse_filter(
+                query["$filter"], {"teamsApp/id", "teamsApp/externalId", "teamsApp/displayName"}
+            )
+            rows = [r for r in rows if _matches(_flatten(r), clauses)]
+        if query.get("$expand") != "teamsApp":
+            rows = [{"id": r["id"]} for r in rows]
+        return _Answer(
+            200,
+            {
+                "@odata.context": f"{self.public_base}/$metadata#users('{user.id}')/teamwork/"
+                "installedApps",
+                "value": rows,
+            },
+        )
+
+    def _install(self, key: str, body: Any) -> _Answer:
+        user = self._installing_user(key)
+        ref = body.get("teamsApp@odata.bind") if isinstance(body, dict) else None
+        match = _APP_BIND_RE.match(ref) if isinstance(ref, str) else None
+        if match is None:
+            raise _bad_request(
+                "Invalid request body: 'teamsApp@odata.bind' must name a catalog app.", "BadRequest"
+            )
+        app_id = unquote(match.group(1))
+        if app_id not in self.apps:
+            raise _GraphError(404, "NotFound", f"The app {app_id} is not in the app catalog.")
+        if app_id in self.installed_app_ids(user.id):
+            raise _GraphError(409, "Conflict", "The app is already installed for this user.")
+        self.install_app(user.id, app_id)
+        return _Answer(201)
+
+    def _installation(self, key: str, iid: str) -> FakeInstallation:
+        user = self._installing_user(key)
+        installation = self.installations.get(iid)
+        if installation is None or installation.user_id != user.id:
+            raise _GraphError(404, "NotFound", f"The app installation {iid} was not found.")
+        return installation
+
+    def _uninstall(self, key: str, iid: str) -> _Answer:
+        del self.installations[self._installation(key, iid).id]
+        return _Answer(204)
+
+    def _installation_chat(self, key: str, iid: str) -> _Answer:
+        installation = self._installation(key, iid)
+        return _Answer(
+            200,
+            {
+                "@odata.context": f"{self.public_base}/$metadata#chats/$entity",
+                "id": installation.chat_id,
+                "topic": None,
+                "createdDateTime": "2026-11-01T09:00:00Z",
+                "lastUpdatedDateTime": "2026-11-01T09:00:00Z",
+                "chatType": "oneOnOne",
+                "webUrl": f"https://teams.microsoft.com/l/chat/{quote(installation.chat_id)}/0",
+                "tenantId": self.tenant_id,
+            },
+        )
+
+    # Teams members (TEAMS_MEMBERS, TEAMS_BULK_ADD)
+
+    def _team(self, tid: str) -> FakeTeam:
+        team = self.teams.get(tid)
+        if team is None:
+            raise _GraphError(404, "NotFound", f"No team found with Group Id {tid}")
+        return team
+
+    def _team_member_user(self, item: Any) -> tuple[FakeUser | None, str, list[str]]:
+        """(the user or None when unknown, the id asked for, the roles) of a conversationMember."""
+        if not isinstance(item, dict) or "aadUserConversationMember" not in str(
+            item.get("@odata.type", "")
+        ):
+            raise _bad_request(
+                "A member must be a #microsoft.graph.aadUserConversationMember.", "BadRequest"
+            )
+        ref = item.get("user@odata.bind")
+        match = _USER_BIND_RE.match(ref) if isinstance(ref, str) else None
+        if match is None:
+            raise _bad_request(f"Invalid value for 'user@odata.bind': {ref!r}.", "BadRequest")
+        wanted = unquote(match.group(1) or match.group(2))
+        roles = item.get("roles") or []
+        if not isinstance(roles, list) or any(r not in {"owner", "guest"} for r in roles):
+            raise _bad_request(f"Invalid roles: {roles!r}.", "BadRequest")
+        return self._find_user(wanted), wanted, roles
+
+    def _join_team(self, team: FakeTeam, user: FakeUser, roles: list[str]) -> None:
+        # A team's members are its group's members: adding to the team adds to the group.
+        self.groups[team.id].members[user.id] = None
+        if "owner" in roles:
+            team.owners.add(user.id)
+
+    def _conversation_member(self, team: FakeTeam, user: FakeUser) -> dict[str, Any]:
+        return {
+            "@odata.type": "#microsoft.graph.aadUserConversationMember",
+            "id": base64.b64encode(f"{team.id}##{user.id}".encode()).decode(),
+            "roles": ["owner"] if user.id in team.owners else [],
+            "displayName": user.display_name,
+            "visibleHistoryStartDateTime": "0001-01-01T00:00:00Z",
+            "userId": user.id,
+            "email": user.mail,
+            "tenantId": self.tenant_id,
+        }
+
+    def _add_team_member(self, tid: str, body: Any) -> _Answer:
+        team = self._team(tid)
+        user, wanted, roles = self._team_member_user(body)
+        if user is None:
+            raise _GraphError(404, "NotFound", f"User {wanted} was not found.")
+        # 201 also for someone already a member (FACTS.md: Graph semantics).
+        self._join_team(team, user, roles)
+        member = self._conversation_member(team, user)
+        return _Answer(
+            201,
+            {"@odata.context": f"{self.public_base}/$metadata#teams('{tid}')/members/$entity"}
+            | member,
+        )
+
+    def _add_team_members(self, tid: str, body: Any) -> _Answer:
+        team = self._team(tid)
+        values = body.get("values") if isinstance(body, dict) else None
+        if not isinstance(values, list) or not values:
+            raise _bad_request("Invalid request body: 'values' is required.", "BadRequest")
+        if len(values) > MAX_TEAM_BULK_ADD:
+            raise _bad_request(
+                f"Too many members: at most {MAX_TEAM_BULK_ADD} can be added in one request "
+                f"({len(values)} were given).",
+                "BadRequest",
+            )
+        results = []
+        for item in values:
+            user, wanted, roles = self._team_member_user(item)
+            error: dict[str, str] | None = None
+            if user is None:
+                error = {"code": "NotFound", "message": ""}
+            elif user.id in team.refused_members:
+                code, message = team.refused_members[user.id]
+                error = {"code": code, "message": message}
+            else:
+                self._join_team(team, user, roles)
+            results.append(
+                {
+                    "@odata.type": "#microsoft.graph.aadUserConversationMemberResult",
+                    "userId": user.id if user else wanted,
+                    "error": error,
+                }
+            )
+        partial = any(r["error"] for r in results)
+        kind = "addConversationMemberResult" if partial else "aadUserConversationMemberResult"
+        return _Answer(
+            207 if partial else 200,
+            {
+                "@odata.context": f"{self.public_base}/$metadata#Collection(microsoft.graph.{kind})",
+                "value": results,
+            },
         )
 
     # users
@@ -1043,12 +1569,14 @@ def _project(
     return {k: full.get(k) for k in selected}
 
 
-_FILTER_CLAUSE = re.compile(r"^\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*$", re.IGNORECASE)
-_FILTER_IN = re.compile(r"^\s*(\w+)\s+in\s+\((.*)\)\s*$", re.IGNORECASE)
+_FILTER_CLAUSE = re.compile(r"^\s*([\w/]+)\s+eq\s+'((?:[^']|'')*)'\s*$", re.IGNORECASE)
+_FILTER_IN = re.compile(r"^\s*([\w/]+)\s+in\s+\((.*)\)\s*$", re.IGNORECASE)
 _FILTERABLE = {"id", "mail", "userPrincipalName", "displayName", "jobTitle", "officeLocation"}
 
 
-def _parse_filter(expression: str) -> list[tuple[str, list[str]]]:
+def _parse_filter(
+    expression: str, filterable: Iterable[str] = _FILTERABLE
+) -> list[tuple[str, list[str]]]:
     """``a eq 'x' or b eq 'y'`` and ``id in ('x','y')``: the subset CoP Bot sends."""
     clauses: list[tuple[str, list[str]]] = []
     for part in re.split(r"\s+or\s+(?=(?:[^']*'[^']*')*[^']*$)", expression, flags=re.IGNORECASE):
@@ -1060,7 +1588,7 @@ def _parse_filter(expression: str) -> list[tuple[str, list[str]]]:
             values = [v.replace("''", "'") for v in re.findall(r"'((?:[^']|'')*)'", m.group(2))]
         else:
             raise _bad_request(f"Invalid filter clause: {part.strip()}", "BadRequest")
-        if prop not in _FILTERABLE:
+        if prop not in filterable:
             raise _bad_request(
                 f"Unsupported or invalid query filter clause specified for property '{prop}'."
             )
@@ -1069,12 +1597,34 @@ def _parse_filter(expression: str) -> list[tuple[str, list[str]]]:
 
 
 def _user_matches(user: FakeUser, clauses: list[tuple[str, list[str]]]) -> bool:
-    data = user.graph_json()
+    return _matches(user.graph_json(), clauses)
+
+
+def _matches(data: Mapping[str, Any], clauses: list[tuple[str, list[str]]]) -> bool:
     for prop, values in clauses:
         actual = data.get(prop)
         if actual is not None and any(str(actual).lower() == v.lower() for v in values):
             return True
     return False
+
+
+def _flatten(row: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """{"teamsApp": {"id": 1}} -> {"teamsApp/id": 1}: what a ``teamsApp/id eq`` filter reads."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{prefix}{key}/"))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def _delta_filter(expression: str | None) -> tuple[str, ...] | None:
+    """Groups delta takes scoping filters "only by object ID" (delta-query-overview)."""
+    if not expression:
+        return None
+    clauses = _parse_filter(expression, {"id"})
+    return tuple(dict.fromkeys(v for _, values in clauses for v in values))
 
 
 def _make_skiptoken(offset: int) -> str:

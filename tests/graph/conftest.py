@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from azure.core.credentials import AccessToken
 
+from graph.calls import GraphCalls
 from graph.client import RetryPolicy
 from graph.directory import GraphDirectory
 from tests.fakes.graph_fake import GraphFake
@@ -65,3 +66,22 @@ async def make_directory(
 @pytest.fixture
 def directory(make_directory: Callable[..., GraphDirectory]) -> GraphDirectory:
     return make_directory()
+
+
+@pytest.fixture
+async def make_client(
+    graph: GraphFake, credential: StaticTokenCredential
+) -> AsyncIterator[Callable[..., Any]]:
+    """``make_client(GraphTeamMembers)``: one of the Teams-side clients, on the fake."""
+    made: list[GraphCalls] = []
+
+    def make(cls: type[GraphCalls], **kwargs: Any) -> Any:
+        kwargs.setdefault("retry", FAST_RETRY)
+        kwargs.setdefault("timeout", 5.0)
+        client = cls.create(credential, graph.base_url, **kwargs)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        await client.aclose()
