@@ -28,8 +28,11 @@ from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
 from copbot.directory import DirectoryError, DirectoryUnavailable, PermissionMissing
 
-from .client import DEFAULT_GRAPH_BASE_URL, RetryPolicy, build_graph_client, build_http_client
+from .client import DEFAULT_GRAPH_BASE_URL, RetryPolicy
 from .directory import GraphDirectory
+from .directory import _code as error_code  # Graph's error code of an APIError
+
+__all__ = ["GraphCalls", "error_code", "odata_literal"]
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -51,37 +54,31 @@ class GraphCalls:
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         self._client = client
-        self._retry = retry or RetryPolicy()
-        self._http_client = http_client
-        self._directory = GraphDirectory(client, base_url=base_url, retry=self._retry)
-        base = base_url.rstrip("/")
+        # owns the HTTP client (if given) and lends its error mapping and $batch
+        self._directory = GraphDirectory(
+            client, base_url=base_url, retry=retry, http_client=http_client
+        )
+        self._retry = self._directory._retry
         # Graph names objects by their canonical URL, also when the requests go to a local fake.
-        self._object_base = base if base.startswith("https://") else DEFAULT_GRAPH_BASE_URL
+        self._object_base = self._directory._object_base
 
     @classmethod
     def create(
         cls,
         credential: TokenCredential | AsyncTokenCredential,
         base_url: str = DEFAULT_GRAPH_BASE_URL,
-        *,
-        retry: RetryPolicy | None = None,
-        timeout: float = 30.0,
-        connect_timeout: float = 10.0,
-        scopes: list[str] | None = None,
+        **options: Any,
     ) -> Self:
-        policy = retry or RetryPolicy()
-        http_client = build_http_client(
-            base_url, retry=policy, timeout=timeout, connect_timeout=connect_timeout
+        """Built like ``GraphDirectory.create`` (``retry``, ``timeout``, ``connect_timeout``,
+        ``scopes``); it owns the HTTP client and closes it in ``aclose``."""
+        built = GraphDirectory.create(credential, base_url, **options)
+        return cls(
+            built._client, base_url=base_url, retry=built._retry, http_client=built._http_client
         )
-        client = build_graph_client(
-            credential, base_url, retry=policy, scopes=scopes, http_client=http_client
-        )
-        return cls(client, base_url=base_url, retry=policy, http_client=http_client)
 
     async def aclose(self) -> None:
-        """Close the HTTP client built by ``create`` (not the credential: the caller owns it)."""
-        if self._http_client is not None:
-            await self._http_client.aclose()
+        """Close the HTTP client built by ``create`` (the caller owns the credential)."""
+        await self._directory.aclose()
 
     async def __aenter__(self) -> Self:
         return self

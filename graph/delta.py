@@ -18,11 +18,10 @@ from urllib.parse import quote
 
 import structlog
 from kiota_abstractions.api_error import APIError
-from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
 from copbot.directory import DeltaRound, DirectoryUnavailable, UnknownGroup
 
-from .calls import GraphCalls, odata_literal
+from .calls import GraphCalls, error_code, odata_literal
 
 log = structlog.get_logger(__name__)
 
@@ -82,7 +81,7 @@ class GraphGroupDelta(GraphCalls):
                     page = await self.get_json(url)
                 except APIError as exc:
                     if token is not None and _refuses_token(exc):
-                        raise _TokenRefused(exc.response_status_code, _code(exc)) from exc
+                        raise _TokenRefused(exc.response_status_code, error_code(exc)) from exc
                     raise
                 for group in page.get("value") or []:
                     if not isinstance(group, dict) or group.get("id") != group_id:
@@ -129,17 +128,11 @@ class GraphGroupDelta(GraphCalls):
         )
 
 
-def _code(exc: APIError) -> str | None:
-    if isinstance(exc, ODataError) and exc.error is not None:
-        return exc.error.code
-    return None
-
-
 def _refuses_token(exc: APIError) -> bool:
     return exc.response_status_code == 410 or (
         exc.response_status_code is not None
         and 400 <= exc.response_status_code < 500
-        and _code(exc) in TOKEN_REFUSED_CODES
+        and error_code(exc) in TOKEN_REFUSED_CODES
     )
 
 

@@ -33,7 +33,7 @@ from copbot.directory import (
     UnknownUser,
 )
 
-from .calls import GraphCalls
+from .calls import GraphCalls, error_code
 
 log = structlog.get_logger(__name__)
 
@@ -66,7 +66,7 @@ class GraphTeamMembers(GraphCalls):
                 except APIError as exc:
                     if exc.response_status_code == 404:
                         raise UnknownTeam(
-                            f"Team {team_id} does not exist", status=404, code=_code(exc)
+                            f"Team {team_id} does not exist", status=404, code=error_code(exc)
                         ) from exc
                     raise
                 answered = {
@@ -113,14 +113,8 @@ def _not_found(exc: APIError, team_id: str, user_id: str) -> DirectoryError:
     """Graph names what is missing: "No team found with Group Id ..." or the user."""
     message = (exc.error.message or "") if isinstance(exc, ODataError) and exc.error else ""
     if team_id in message or "team" in message.lower():
-        return UnknownTeam(f"Team {team_id} does not exist", status=404, code=_code(exc))
+        return UnknownTeam(f"Team {team_id} does not exist", status=404, code=error_code(exc))
     return UnknownUser(f"User {user_id} does not exist in the directory", status=404)
-
-
-def _code(exc: APIError) -> str | None:
-    if isinstance(exc, ODataError) and exc.error is not None:
-        return exc.error.code
-    return None
 
 
 __all__ = ["GraphTeamMembers"]

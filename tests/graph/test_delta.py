@@ -162,13 +162,19 @@ async def test_a_synchronization_reset_starts_a_full_round(
     group = graph.add_group("UBS", members=[alice])
     first = await delta.changes(group.id, None)
     graph.reset_delta_sync()
+
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"}) as http:
+        answer = await http.get(first.token)  # what Graph answers: 410, start again from here
+    assert answer.status_code == 410
+    assert answer.json()["error"]["code"] == "resyncRequired"
+    assert answer.headers["Location"] == f"{graph.base_url}/groups/delta?$deltatoken="
+    graph.reset_delta_sync()
     graph.clear_requests()
 
     restarted = await delta.changes(group.id, first.token)
 
     assert restarted.restarted and restarted.added == {alice}
-    reset = graph.http_requests("GET", DELTA)[0]
-    assert reset.status == 410
+    assert [r.status for r in graph.http_requests("GET", DELTA)] == [410, 200]
 
 
 async def test_a_deleted_group_is_unknown_not_an_empty_group(

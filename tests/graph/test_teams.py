@@ -86,6 +86,7 @@ async def test_without_team_member_permission_the_caller_can_fall_back_to_the_gr
         await teams.add_to_team(team_id, alice.id)
 
     assert refused.value.permission == "TeamMember.ReadWrite.All"
+    assert refused.value.code == "Forbidden"  # Teams APIs: "Missing role permissions..."
     assert graph.member_ids(team_id) == []
     # the fallback: the group add still works with GroupMember.ReadWrite.All
     assert await directory.add_member(team_id, alice.id) is AddOutcome.ADDED
