@@ -287,9 +287,9 @@ class FakeConnector:
 
         `person`: calls about that person's 1:1 chat (its creation and every post in it);
         `conversation`: posts in that conversation, or in any thread of that channel, and new
-        threads in it; `kinds`: "create", "send", "reply", "update"; `times`: only the next N
-        matching calls (None: until `clear_refusals()`). Rules are tried in the order added.
-        """
+        threads in that channel (a new 1:1 chat is matched by `person` only); `kinds`:
+        "create", "send", "reply", "update"; `times`: only the next N matching calls (None:
+        until `clear_refusals()`). Rules are tried in the order added."""
         rule = Rule(refusal, frozenset(kinds), person, conversation, times)
         self.rules.append(rule)
         return rule
@@ -302,8 +302,11 @@ class FakeConnector:
         return self.refuse(BLOCKED_BY_USER, person=person)
 
     def gone(self, conversation: str) -> Rule:
-        """The conversation was deleted: 404 ConversationNotFound."""
-        return self.refuse(CONVERSATION_NOT_FOUND, conversation=conversation)
+        """The conversation was deleted: posting in it is 404 ConversationNotFound (a new 1:1
+        chat can still be created)."""
+        return self.refuse(
+            CONVERSATION_NOT_FOUND, conversation=conversation, kinds=("send", "reply", "update")
+        )
 
     def throttle(
         self,
@@ -478,14 +481,13 @@ class FakeConnector:
         if not channel:
             first = members[0] if members else {}
             person = first.get("id") or "nobody"
-        thread = channel or personal_conversation_id(person or "nobody")
         return Call(
             kind="create",
             conversation_id="",
-            thread=thread,
+            thread=channel or personal_conversation_id(person or "nobody"),
             person=person,
             tenant=_tenant_of(params),
-            places=frozenset(p for p in (channel, thread) if p),
+            places=frozenset([channel] if channel else []),  # a 1:1 create matches by person
         )
 
     # -- handlers ---------------------------------------------------------------------------

@@ -212,6 +212,8 @@ async def test_a_deleted_conversation_is_404_conversation_not_found(
         error("ConversationNotFound", "Conversation not found."),
         None,
     )
+    created = await client.conversations.create_conversation(one_to_one(BOB))  # a new chat
+    assert created.id == personal_conversation_id(BOB)
 
 
 async def test_updating_a_card_that_was_never_sent_is_404_when_activities_are_checked(
