@@ -13,9 +13,24 @@
   a duplicate in a channel of hundreds of people cannot be taken back). It is marked skipped with
   the reason and logged as a warning.
 - A send that raised (connector 5xx, bot not installed in the team, no channel configured) is a
-  failure we know about: tried again with exponential backoff while the meeting has not started.
+  failure we know about: tried again while the meeting has not started, after the backoff of the
+  one retry policy (`copbot.work.policy`, the outbox's too: exponential with jitter, the service's
+  Retry-After when given). The meeting's start is the deadline, not a number of attempts.
 - Every transition is a compare-and-set UPDATE (WHERE status/attempts/claimed_by match), so two
   instances never both move a row.
+
+## A claim or the outbox?
+
+Both take work with a lease from the same `RetryPolicy` and retry with the same backoff; they
+differ in what happens when a worker dies holding the lease:
+
+- the outbox (`copbot.work.outbox`) runs the item again: at least once, so its handlers must be
+  idempotent (a Graph add is: "already a member" is success). Use it for work that can be
+  repeated safely or whose target deduplicates, and that has no deadline.
+- a claim records "outcome_unknown" and does not send again: at most once. Use it for a message
+  that cannot be taken back and that the receiver cannot deduplicate (a new thread in a channel:
+  Teams has no "send only if not sent yet"), or work that is worthless after a deadline (a
+  meeting announcement after the meeting started).
 """
 
 from __future__ import annotations
@@ -23,16 +38,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from copbot.store.db import Database
 from copbot.store.meetings_models import MeetingPost
 from copbot.store.upsert import insert_ignore
+from copbot.work.policy import Backoff, RetryPolicy
 
 CLAIMED, SENT, FAILED, SKIPPED = "claimed", "sent", "failed", "skipped"
-LEASE = timedelta(minutes=5)
-MAX_BACKOFF = timedelta(hours=1)
+# A minute after the first failure, doubling up to an hour (the outbox starts at 30 s: a channel
+# post is rarer and less urgent); a sender not done after five minutes has died or hung.
+POLICY = RetryPolicy(schedule=Backoff(base=60.0, cap=3600.0), lease_seconds=300.0)
+LEASE = timedelta(seconds=POLICY.lease_seconds)
 
 
 @dataclass(frozen=True)
@@ -42,7 +60,7 @@ class PostKey:
     occurrence_id: str
     recipient: str = ""  # "" = the CoP's channel; else the person's id
 
-    def where(self):  # type: ignore[no-untyped-def]
+    def where(self) -> ColumnElement[bool]:
         return (
             (MeetingPost.cop_id == self.cop_id)
             & (MeetingPost.kind == self.kind)
@@ -59,8 +77,15 @@ class Claim:
     taken_over: bool = False  # a retry of a failed send
 
 
-def backoff(attempts: int) -> timedelta:
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+def retry_at(
+    attempts: int, *, now: datetime, hint: float | None = None, policy: RetryPolicy = POLICY
+) -> datetime:
+    """When a post that failed `attempts` times may be tried again (`hint`: a Retry-After)."""
+    return now + timedelta(seconds=policy.delay(attempts, hint))
+
+
+def lease_end(now: datetime, policy: RetryPolicy = POLICY) -> datetime:
+    return now + timedelta(seconds=policy.lease_seconds)
 
 
 async def get(db: Database, key: PostKey) -> MeetingPost | None:
@@ -107,7 +132,13 @@ async def _insert_new(
 
 
 async def claim(
-    db: Database, key: PostKey, *, due_at: datetime, now: datetime, instance: str
+    db: Database,
+    key: PostKey,
+    *,
+    due_at: datetime,
+    now: datetime,
+    instance: str,
+    policy: RetryPolicy = POLICY,
 ) -> Claim | None:
     """This instance's claim on the post, or None when another has it or it is settled."""
     async with db.session() as session:
@@ -118,7 +149,7 @@ async def claim(
             due_at=due_at,
             now=now,
             instance=instance,
-            lease_until=now + LEASE,
+            lease_until=lease_end(now, policy),
             attempts=1,
         )
         row = await session.scalar(select(MeetingPost).where(key.where()))
@@ -139,7 +170,7 @@ async def claim(
                     status=CLAIMED,
                     claimed_at=now,
                     claimed_by=instance,
-                    lease_until=now + LEASE,
+                    lease_until=lease_end(now, policy),
                     attempts=row.attempts + 1,
                 )
             )
@@ -149,10 +180,16 @@ async def claim(
 
 
 async def force_claim(
-    db: Database, key: PostKey, *, due_at: datetime, now: datetime, instance: str
+    db: Database,
+    key: PostKey,
+    *,
+    due_at: datetime,
+    now: datetime,
+    instance: str,
+    policy: RetryPolicy = POLICY,
 ) -> Claim | None:
     """A claim even on a settled post (an admin's `post-now --again`); None while one is sending."""
-    fresh = await claim(db, key, due_at=due_at, now=now, instance=instance)
+    fresh = await claim(db, key, due_at=due_at, now=now, instance=instance, policy=policy)
     if fresh is not None:
         return fresh
     row = await get(db, key)
@@ -170,7 +207,7 @@ async def force_claim(
                 status=CLAIMED,
                 claimed_at=now,
                 claimed_by=instance,
-                lease_until=now + LEASE,
+                lease_until=lease_end(now, policy),
                 attempts=row.attempts + 1,
             )
         )
@@ -205,9 +242,17 @@ async def mark_sent(
 
 
 async def mark_failed(
-    db: Database, claim_: Claim, *, now: datetime, instance: str, reason: str
+    db: Database,
+    claim_: Claim,
+    *,
+    now: datetime,
+    instance: str,
+    reason: str,
+    hint: float | None = None,
+    policy: RetryPolicy = POLICY,
 ) -> datetime:
-    retry_at = now + backoff(claim_.attempts)
+    """Record a failed send; returns when it may be tried again."""
+    again = retry_at(claim_.attempts, now=now, hint=hint, policy=policy)
     async with db.session() as session:
         await session.execute(
             update(MeetingPost)
@@ -216,9 +261,9 @@ async def mark_failed(
                 & (MeetingPost.claimed_by == instance)
                 & (MeetingPost.status == CLAIMED)
             )
-            .values(status=FAILED, lease_until=None, next_attempt_at=retry_at, reason=reason[:200])
+            .values(status=FAILED, lease_until=None, next_attempt_at=again, reason=reason[:200])
         )
-    return retry_at
+    return again
 
 
 async def mark_skipped(db: Database, claim_: Claim, *, instance: str, reason: str) -> None:
