@@ -36,7 +36,7 @@ from copbot.clock import Clock, SystemClock
 from copbot.directory import Directory
 from copbot.directory_metrics import InstrumentedDirectory
 from copbot.finder import Finder
-from copbot.meetings import MeetingsService
+from copbot.meetings import Meetings
 from copbot.meetings.schedule import PostPolicy
 from copbot.membership import MembershipService, MembershipSettings
 from copbot.metrics import Metrics
@@ -231,7 +231,7 @@ def build_components(
                 escalation_days=settings.request_escalation_days,
             ),
         ),
-        meetings=MeetingsService(
+        meetings=Meetings.build(
             db=db,
             catalog=catalog,
             clock=clock,

@@ -16,7 +16,7 @@ import typer
 
 import app as composition
 from copbot.catalog import CatalogError
-from copbot.meetings import MeetingsError, MeetingsService
+from copbot.meetings import Meetings, MeetingsError
 from copbot.meetings.dates import short_local, when_utc
 from copbot.meetings.occurrences import Occurrence
 from copbot.meetings.schedule import KINDS
@@ -34,8 +34,8 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def run(work: Callable[[MeetingsService], Awaitable[Any]]) -> Any:
-    """Run `work` with the meetings service of a fully built app (database migrated)."""
+def run(work: Callable[[Meetings], Awaitable[Any]]) -> Any:
+    """Run `work` with the meetings services of a fully built app (database migrated)."""
     settings = composition.load_settings()
     composition.configure_logging(settings)
 
@@ -84,22 +84,24 @@ def list_(
 ) -> None:
     """Upcoming occurrences with their status and the state of each post."""
 
-    async def work(service: MeetingsService) -> list[str]:
-        cop_ids = [service.community(cop).id] if cop else None
-        occurrences = await service.upcoming(days=days, cop_ids=cop_ids)
-        posts = await service.posts([o.id for o in occurrences])
+    async def work(service: Meetings) -> list[str]:
+        cop_ids = [service.calendar.community(cop).id] if cop else None
+        occurrences = await service.calendar.upcoming(days=days, cop_ids=cop_ids)
+        posts = await service.posting.posts([o.id for o in occurrences])
         lines = []
-        for cop_id, why in (await service.channel_problems()).items():
+        for cop_id, why in (await service.channels.problems()).items():
             if cop_ids is None or cop_id in cop_ids:
                 lines.append(f"warning: {cop_id}: {why}: announcements cannot be posted")
         for occ in occurrences:
             lines.append(describe(occ))
             rows = {(r.kind, r.recipient): r for r in posts.get(occ.id, [])}
-            for kind in service.policy.kinds():
+            for kind in service.posting.policy.kinds():
                 mine = [r for (k, _), r in rows.items() if k == kind]
                 if not mine:
                     if not occ.skipped:
-                        when = short_local(service.post_time(kind, occ), occ.time_zone, "en")
+                        when = short_local(
+                            service.posting.post_time(kind, occ), occ.time_zone, "en"
+                        )
                         lines.append(f"    {kind}: planned {when}")
                     continue
                 for row in mine:
@@ -123,8 +125,8 @@ def skip(
 ) -> None:
     """Cancel one occurrence (the channel is told if it was announced)."""
 
-    async def work(service: MeetingsService) -> Occurrence:
-        return await service.skip(await service.resolve(cop, occurrence), ACTOR)
+    async def work(service: Meetings) -> Occurrence:
+        return await service.editing.skip(await service.calendar.resolve(cop, occurrence), ACTOR)
 
     typer.secho(f"Cancelled: {describe(run(work))}", fg=typer.colors.GREEN)
 
@@ -136,8 +138,8 @@ def restore(
 ) -> None:
     """Undo a skip or a move: the occurrence is back as its cadence has it."""
 
-    async def work(service: MeetingsService) -> Occurrence:
-        return await service.restore(await service.resolve(cop, occurrence), ACTOR)
+    async def work(service: Meetings) -> Occurrence:
+        return await service.editing.restore(await service.calendar.resolve(cop, occurrence), ACTOR)
 
     typer.secho(f"Restored: {describe(run(work))}", fg=typer.colors.GREEN)
 
@@ -151,8 +153,10 @@ def move(
     """Move one occurrence (by at most about three months)."""
     local = parse_local(to)
 
-    async def work(service: MeetingsService) -> Occurrence:
-        return await service.move(await service.resolve(cop, occurrence), local, ACTOR)
+    async def work(service: Meetings) -> Occurrence:
+        return await service.editing.move(
+            await service.calendar.resolve(cop, occurrence), local, ACTOR
+        )
 
     typer.secho(f"Moved: {describe(run(work))}", fg=typer.colors.GREEN)
 
@@ -165,8 +169,10 @@ def theme(
 ) -> None:
     """Give one occurrence a theme (shown on its announcement and in the calendar)."""
 
-    async def work(service: MeetingsService) -> Occurrence:
-        return await service.set_theme(await service.resolve(cop, occurrence), text, ACTOR)
+    async def work(service: Meetings) -> Occurrence:
+        return await service.editing.set_theme(
+            await service.calendar.resolve(cop, occurrence), text, ACTOR
+        )
 
     typer.secho(f"Theme set: {describe(run(work))}", fg=typer.colors.GREEN)
 
@@ -182,8 +188,8 @@ def add_event(
     """Add a one-off event (webinar, training): announced, in the calendar, with questions."""
     local = parse_local(at)
 
-    async def work(service: MeetingsService) -> Occurrence:
-        return await service.add_event(
+    async def work(service: Meetings) -> Occurrence:
+        return await service.editing.add_event(
             cop, title, local, duration_minutes=duration, theme=theme_, by=ACTOR
         )
 
@@ -201,8 +207,8 @@ def post_now(
     if kind not in KINDS:
         fail(f"--kind is one of {', '.join(KINDS)}, not {kind!r}.")
 
-    async def work(service: MeetingsService) -> Any:
-        return await service.post_now(cop, kind, occurrence, again=again)
+    async def work(service: Meetings) -> Any:
+        return await service.posting.post_now(cop, kind, occurrence, again=again)
 
     report = run(work)
     for label in report.sent:
@@ -224,8 +230,8 @@ def post_now(
 def tick() -> None:
     """Send what is due now, once (what the server does every MEETINGS_TICK_SECONDS)."""
 
-    async def work(service: MeetingsService) -> Any:
-        return await service.tick()
+    async def work(service: Meetings) -> Any:
+        return await service.posting.tick()
 
     report = run(work)
     typer.echo(

@@ -14,7 +14,7 @@ from copbot.directory import Directory
 from copbot.finder import Finder
 from copbot.glossary import Glossary
 from copbot.i18n import Lang
-from copbot.meetings import MeetingsService
+from copbot.meetings import Meetings
 from copbot.membership import MembershipService
 from copbot.metrics import Metrics
 from copbot.notifier import Notifier
@@ -63,7 +63,7 @@ class Services:
     finder: Finder
     glossary: Glossary
     membership: MembershipService
-    meetings: MeetingsService
+    meetings: Meetings
     # Contributions features register in their `setup(services)`.
     readiness: list[ReadinessCheck] = field(default_factory=list)
     details_contributors: list[DetailsContributor] = field(default_factory=list)

@@ -608,7 +608,7 @@ async def notify_requester(services: Services, payload: dict[str, Any]) -> None:
 async def _next_meeting(services: Services, cop_id: str, lang: Lang) -> tuple[str, datetime] | None:
     """The CoP's next meeting for the welcome; the welcome goes out without it if that fails."""
     try:
-        occurrence = await services.meetings.next_occurrence(cop_id)
+        occurrence = await services.meetings.calendar.next_occurrence(cop_id)
     except Exception:  # another feature's failure must not stop the welcome
         log.exception("membership.next_meeting_failed", cop_id=cop_id)
         return None

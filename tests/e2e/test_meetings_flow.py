@@ -58,7 +58,7 @@ async def test_announcement_question_and_digest_by_moving_the_clock(
 
     clock.set(ANNOUNCE_AT + timedelta(minutes=1))
     await chat.mark()
-    await service.tick()
+    await service.posting.tick()
     await chat.wait_for_card("Wednesday 16 December 2026, 07:00 UTC")
     card = await chat.wait_for_card("Wednesday 16 December 2026, 10:00 (Nairobi, EAT)")
 
@@ -76,7 +76,7 @@ async def test_announcement_question_and_digest_by_moving_the_clock(
     await chat.open_personal_chat()
     clock.set(DIGEST_AT)
     await chat.mark()
-    await service.tick()
+    await service.posting.tick()
     await chat.wait_for_card("Questions sent in advance")
     await chat.wait_for_card(QUESTION)
     await chat.click_card_button("Mark answered", card_contains=QUESTION)

@@ -72,8 +72,10 @@ async def test_a_move_bumps_the_sequence_and_a_skip_cancels_the_same_uid(bot: Ru
         e.start.date().isoformat(): str(e["UID"])
         for e in icalendar.Calendar.from_ical(before).walk("VEVENT")
     }
-    await service.skip(await service.resolve("UBS", DEC), "test")
-    await service.move(await service.resolve("UBS", FEB), datetime(2027, 2, 18, 15, 30), "test")
+    await service.editing.skip(await service.calendar.resolve("UBS", DEC), "test")
+    await service.editing.move(
+        await service.calendar.resolve("UBS", FEB), datetime(2027, 2, 18, 15, 30), "test"
+    )
     _, _, after = await get(bot, "/calendar/UBS.ics")
     by_uid = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(after).walk("VEVENT")}
     dec = by_uid[uids["2026-12-16"]]

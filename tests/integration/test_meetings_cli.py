@@ -77,7 +77,7 @@ async def test_list_post_now_skip_add_event_and_move_from_the_terminal(
     code, out = await copbot(tmp_path, db_url, overlay_path, "post-now", "UBS")
     assert code == 0 and "Already posted" in out
     bot.clock.set(nxt.starts_at - timedelta(days=7))  # the server's own tick, at the time
-    await bot.services.meetings.tick()
+    await bot.services.meetings.posting.tick()
     assert len([r for r in bot.connector.records if r.kind == "create"]) == 1
 
     code, out = await copbot(tmp_path, db_url, overlay_path, "list", "UBS")

@@ -130,11 +130,11 @@ async def test_announcement_is_posted_once_a_week_before_in_the_cops_channel(
     service = await meetings(bot)
     assert "meetings.tick" in bot.components.runner.job_ids()  # APScheduler runs it every minute
 
-    await service.tick()
+    await service.posting.tick()
     assert channel_posts(bot) == []
 
     clock.advance(minutes=1)
-    report = await service.tick()
+    report = await service.posting.tick()
     assert ubs(report.sent) == [f"announcement {DEC}"]
     (post,) = channel_posts(bot)
     text = card_text(post.card)
@@ -152,7 +152,7 @@ async def test_announcement_is_posted_once_a_week_before_in_the_cops_channel(
 
     for _ in range(3):
         clock.advance(minutes=1)
-        await service.tick()
+        await service.posting.tick()
     assert len(channel_posts(bot)) == 1
 
 
@@ -167,12 +167,12 @@ def post_metric(bot, kind: str, outcome: str) -> float:
 async def test_a_restart_on_the_same_database_does_not_post_again(clean_db: str, start_bot) -> None:
     clock = FakeClock(ANNOUNCE_AT + timedelta(minutes=1))
     first = await installed(clock, start_bot)
-    await (await meetings(first)).tick()
+    await (await meetings(first)).posting.tick()
     assert len(channel_posts(first)) == 1
 
     second = await start_bot(clock)  # a new app, same database: what a restart is
     clock.advance(minutes=5)
-    report = await (await meetings(second)).tick()
+    report = await (await meetings(second)).posting.tick()
     assert ubs(report.sent) == []
     assert len(channel_posts(second)) == 1  # the same fake connector saw both apps
 
@@ -182,7 +182,7 @@ async def test_a_post_missed_while_down_is_sent_late_if_the_meeting_has_not_star
 ) -> None:
     clock = FakeClock(DEC_START - timedelta(days=2))  # down from before T-7d until T-2d
     bot = await installed(clock, start_bot)
-    report = await (await meetings(bot)).tick()
+    report = await (await meetings(bot)).posting.tick()
     assert f"announcement {DEC}" in ubs(report.sent)
     assert "16 December 2026" in card_text(channel_posts(bot)[0].card)
     assert post_metric(bot, "announcement", "late") >= 1  # operators see it went out late
@@ -193,7 +193,7 @@ async def test_a_post_missed_until_the_meeting_started_is_skipped_not_sent(
 ) -> None:
     clock = FakeClock(DEC_START + timedelta(minutes=30))
     bot = await installed(clock, start_bot)
-    report = await (await meetings(bot)).tick()
+    report = await (await meetings(bot)).posting.tick()
     assert channel_posts(bot) == []
     assert f"announcement {DEC}" in ubs(report.skipped)
     (row,) = [r for r in await rows(bot) if r.occurrence_id == DEC and r.kind == "announcement"]
@@ -201,7 +201,7 @@ async def test_a_post_missed_until_the_meeting_started_is_skipped_not_sent(
     skipped = post_metric(bot, "announcement", "skipped")
     assert skipped >= 1
     clock.advance(hours=1)
-    assert ubs((await (await meetings(bot)).tick()).skipped) == []  # recorded once
+    assert ubs((await (await meetings(bot)).posting.tick()).skipped) == []  # recorded once
     assert post_metric(bot, "announcement", "skipped") == skipped
 
 
@@ -212,7 +212,7 @@ async def test_a_claim_left_by_a_crashed_instance_is_not_sent_twice(
     clock = FakeClock(ANNOUNCE_AT + timedelta(minutes=1))
     bot = await installed(clock, start_bot)
     service = await meetings(bot)
-    await service.tick()
+    await service.posting.tick()
     async with bot.services.db.session() as session:  # as if the process died mid-send
         await session.execute(
             update(MeetingPost)
@@ -220,9 +220,11 @@ async def test_a_claim_left_by_a_crashed_instance_is_not_sent_twice(
             .values(status="claimed", claimed_by="crashed:1", lease_until=clock.now() + LEASE)
         )
     clock.advance(minutes=1)
-    assert ubs((await service.tick()).sent) == []  # the lease still runs: maybe it is still sending
+    assert (
+        ubs((await service.posting.tick()).sent) == []
+    )  # the lease still runs: maybe it is still sending
     clock.advance(LEASE)
-    report = await service.tick()
+    report = await service.posting.tick()
     assert ubs(report.sent) == [] and f"announcement {DEC}" in ubs(report.skipped)
     (row,) = [r for r in await rows(bot) if r.occurrence_id == DEC and r.kind == "announcement"]
     assert row.status == "skipped" and row.reason.startswith("outcome_unknown")
@@ -234,12 +236,12 @@ async def test_a_failed_send_is_tried_again_and_posted_once(clean_db: str, start
     bot = await installed(clock, start_bot)
     service = await meetings(bot)
     bot.connector.fail_next = 1
-    report = await service.tick()
+    report = await service.posting.tick()
     assert ubs(report.failed) == [f"announcement {DEC}"] and channel_posts(bot) == []
     clock.advance(seconds=30)
-    assert ubs((await service.tick()).sent) == []  # backing off
+    assert ubs((await service.posting.tick()).sent) == []  # backing off
     clock.advance(minutes=2)
-    assert ubs((await service.tick()).sent) == [f"announcement {DEC}"]
+    assert ubs((await service.posting.tick()).sent) == [f"announcement {DEC}"]
     assert len(channel_posts(bot)) == 1
 
 
@@ -255,7 +257,7 @@ async def test_a_cop_whose_team_does_not_have_the_bot_is_reported_not_silently_s
     assert "not installed" in missing["UBS"] and "channel_id is empty" in missing["CC"]
     assert any("meetings: UBS" in w for w in body["warnings"])
 
-    report = await (await meetings(bot)).tick()
+    report = await (await meetings(bot)).posting.tick()
     assert f"announcement {DEC}" in ubs(report.failed)  # tried again until the meeting starts
 
     await bot.client.install_in_team(TEAM, CHANNEL)
@@ -263,7 +265,7 @@ async def test_a_cop_whose_team_does_not_have_the_bot_is_reported_not_silently_s
         body = await response.json()
     assert "UBS" not in body["checks"]["meetings"]["channels_missing"]
     clock.advance(minutes=5)
-    assert f"announcement {DEC}" in ubs((await (await meetings(bot)).tick()).sent)
+    assert f"announcement {DEC}" in ubs((await (await meetings(bot)).posting.tick()).sent)
     assert len(channel_posts(bot)) == 1
 
 
@@ -285,7 +287,7 @@ async def test_a_question_from_the_card_is_acknowledged_privately_and_reaches_th
     clock = FakeClock(ANNOUNCE_AT + timedelta(minutes=1))
     bot = await installed(clock, start_bot)
     service = await meetings(bot)
-    await service.tick()
+    await service.posting.tick()
     before = len(bot.connector.records)
 
     clock.advance(days=1)
@@ -308,10 +310,10 @@ async def test_a_question_from_the_card_is_acknowledged_privately_and_reaches_th
 
     await ask(bot, "Will the slides be shared?", user=ALICE)
     clock.set(DIGEST_AT - timedelta(minutes=1))
-    await service.tick()
+    await service.posting.tick()
     assert to_person(bot, BRUNO) == []
     clock.set(DIGEST_AT)
-    report = await service.tick()
+    report = await service.posting.tick()
     assert ubs(report.sent) == [f"digest {DEC} -> {BRUNO.aad_id}"]
     (digest,) = to_person(bot, BRUNO)
     text = card_text(digest.card)
@@ -320,7 +322,7 @@ async def test_a_question_from_the_card_is_acknowledged_privately_and_reaches_th
     assert f"Asked by {CARMEN.name}" in text
     assert text.count("Mark answered") == 2
     clock.advance(minutes=5)
-    await service.tick()
+    await service.posting.tick()
     assert len(to_person(bot, BRUNO)) == 1
 
 
@@ -330,10 +332,10 @@ async def test_mark_answered_tells_the_asker_and_only_focal_points_may(
     clock = FakeClock(ANNOUNCE_AT + timedelta(minutes=1))
     bot = await installed(clock, start_bot)
     service = await meetings(bot)
-    await service.tick()
+    await service.posting.tick()
     await ask(bot, "What is the agenda?")
     clock.set(DIGEST_AT)
-    await service.tick()
+    await service.posting.tick()
     (digest,) = to_person(bot, BRUNO)
     (button,) = [
         a
@@ -376,22 +378,22 @@ async def test_unanswered_questions_roll_over_to_the_next_meetings_digest(
     clock = FakeClock(ANNOUNCE_AT + timedelta(minutes=1))
     bot = await installed(clock, start_bot)
     service = await meetings(bot)
-    await service.tick()
+    await service.posting.tick()
     await ask(bot, "Answered at the meeting")
     await ask(bot, "Still open after the meeting", user=ALICE)
     clock.set(DIGEST_AT)
-    await service.tick()
+    await service.posting.tick()
     answered = next(
         q for q in await rows(bot, MeetingQuestion) if q.text == "Answered at the meeting"
     )
-    await service.mark_answered(answered.id, BRUNO.aad_id, BRUNO.name)
+    await service.questions.mark_answered(answered.id, BRUNO.aad_id, BRUNO.name)
 
     clock.set(DEC_START + timedelta(hours=2))  # the meeting is over
     response = await ask(bot, "Asked after the meeting", user=ALICE)
     assert "goes to the next one (17 February 2027, 10:00 EAT)" in card_text(response.body["value"])
 
     clock.set(FEB_START - timedelta(hours=24))
-    await service.tick()
+    await service.posting.tick()
     feb_digest = to_person(bot, BRUNO)[-1]
     text = card_text(feb_digest.card)
     assert "Still open after the meeting" in text and "Asked after the meeting" in text
@@ -407,9 +409,9 @@ async def test_a_question_after_the_digest_reaches_the_focal_points_at_once(
     clock = FakeClock(ANNOUNCE_AT + timedelta(minutes=1))
     bot = await installed(clock, start_bot)
     service = await meetings(bot)
-    await service.tick()
+    await service.posting.tick()
     clock.set(DIGEST_AT)
-    report = await service.tick()
+    report = await service.posting.tick()
     assert ubs(report.skipped) == [
         f"digest {DEC} -> {BRUNO.aad_id}"
     ]  # no question: no empty digest
@@ -430,7 +432,7 @@ async def test_a_focal_point_skips_the_next_meeting_and_the_channel_is_told(
     clock = FakeClock(ANNOUNCE_AT + timedelta(minutes=1))
     bot = await installed(clock, start_bot)
     service = await meetings(bot)
-    await service.tick()
+    await service.posting.tick()
     (announcement,) = channel_posts(bot)
 
     refused = await bot.client.say("skip the next UBS meeting", ALICE)
@@ -458,16 +460,16 @@ async def test_a_focal_point_skips_the_next_meeting_and_the_channel_is_told(
 
     clock.set(DIGEST_AT)
     await ask(bot, "Anything?")
-    await service.tick()
+    await service.posting.tick()
     assert digests(bot) == []  # a cancelled meeting has no digest
-    assert (await service.next_occurrence("UBS")).id == FEB
+    assert (await service.calendar.next_occurrence("UBS")).id == FEB
 
     undo = next(
         a for a in answer(bot, done, BRUNO)["actions"] if a.get("verb") == "meetings_restore"
     )
     restored = await bot.client.execute("meetings_restore", undo["data"], BRUNO)
     assert "As planned" in card_text(restored.body["value"])
-    assert (await service.next_occurrence("UBS")).id == DEC
+    assert (await service.calendar.next_occurrence("UBS")).id == DEC
 
 
 async def test_a_focal_point_moves_the_next_meeting_in_french(clean_db: str, start_bot) -> None:
@@ -484,7 +486,7 @@ async def test_a_focal_point_moves_the_next_meeting_in_french(clean_db: str, sta
         "Nouvelle date : Réunion de la communauté Services urbains de base (UBS), 15 décembre 2026, 14:00 EAT"
         in card_text(answer(bot, done, BRUNO))
     )
-    moved = await service.next_occurrence("UBS")
+    moved = await service.calendar.next_occurrence("UBS")
     assert moved.id == DEC and moved.starts_at == datetime(2026, 12, 15, 11, tzinfo=UTC)
     assert moved.sequence == 1
 
@@ -492,7 +494,7 @@ async def test_a_focal_point_moves_the_next_meeting_in_french(clean_db: str, sta
     assert "at most 92 days" in too_far.texts[0]
 
     clock.set(datetime(2026, 12, 8, 11, 1, tzinfo=UTC))  # a week before the new time
-    await service.tick()
+    await service.posting.tick()
     assert "Tuesday 15 December 2026, 14:00 (Nairobi, EAT)" in card_text(
         channel_posts(bot)[-1].card
     )
@@ -502,7 +504,7 @@ async def test_a_focal_point_moves_the_next_meeting_in_french(clean_db: str, sta
 async def test_upcoming_meetings_of_a_cop_with_their_status(clean_db: str, start_bot) -> None:
     clock = FakeClock(ANNOUNCE_AT + timedelta(minutes=1))
     bot = await installed(clock, start_bot)
-    await (await meetings(bot)).tick()
+    await (await meetings(bot)).posting.tick()
     member = await bot.client.say("upcoming meetings of UBS", ALICE)
     text = card_text(member.cards[0])
     assert "Upcoming meetings: Urban Basic Services (UBS)" in text
@@ -569,7 +571,7 @@ async def test_a_focal_point_adds_a_webinar_which_is_announced_at_once(
     assert "Added: Webinar on \\*water\\* operators, 3 December 2026, 15:00 EAT" in text  # escaped
     assert "45 minutes" in text
 
-    report = await (await meetings(bot)).tick()  # less than a week ahead: announced now
+    report = await (await meetings(bot)).posting.tick()  # less than a week ahead: announced now
     assert "announcement UBS:event:2026-12-03T15:00" in ubs(report.sent)
     post = channel_posts(bot)[-1]
     assert "Webinar on \\*water\\* operators" in card_text(post.card)
@@ -585,18 +587,20 @@ async def test_a_digest_posted_early_keeps_later_questions_flowing(
     clock = FakeClock(ANNOUNCE_AT + timedelta(minutes=1))
     bot = await installed(clock, start_bot)
     service = await meetings(bot)
-    await service.tick()
-    empty = await service.post_now("UBS", "digest")  # nothing to send yet...
+    await service.posting.tick()
+    empty = await service.posting.post_now("UBS", "digest")  # nothing to send yet...
     assert ubs(empty.sent) == [] and digests(bot) == []
     await ask(bot, "First question")
-    early = await service.post_now("UBS", "digest")  # ...now there is
+    early = await service.posting.post_now("UBS", "digest")  # ...now there is
     assert ubs(early.sent) == [f"digest {DEC} -> {BRUNO.aad_id}"]
-    assert ubs((await service.post_now("UBS", "digest")).sent) == []  # once
+    assert ubs((await service.posting.post_now("UBS", "digest")).sent) == []  # once
     await ask(bot, "Second question, after the early digest")
     late = digests(bot)[-1]
     assert "Second question" in card_text(late.card) and "First question" not in card_text(
         late.card
     )
     clock.set(DIGEST_AT)
-    assert ubs((await service.tick()).sent) == []  # the digest of this meeting went out already
+    assert (
+        ubs((await service.posting.tick()).sent) == []
+    )  # the digest of this meeting went out already
     assert len(digests(bot)) == 2

@@ -28,7 +28,7 @@ async def main(at: datetime, start_at: float, rounds: int) -> dict[str, list[str
     try:
         await asyncio.sleep(max(0.0, start_at - time.time()))
         for _ in range(rounds):
-            report = await service.tick()
+            report = await service.posting.tick()
             total["sent"] += report.sent
             total["failed"] += report.failed
             total["skipped"] += report.skipped

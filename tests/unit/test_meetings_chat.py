@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.features import build_router
-from bot.features.meetings import parse_when
+from bot.features.meetings.words import parse_when
 from copbot.i18n import fold
 
 

@@ -1,4 +1,4 @@
-"""Samples of cards/meetings.py: announcement (scheduled, moved, cancelled, themed, with the
+"""Samples of cards/meetings/: announcement (scheduled, moved, cancelled, themed, with the
 asker's confirmation), reminder, change notices, the focal points' digest (at its fullest), the
 calendar, one CoP's upcoming meetings (member and focal point views), a focal point's change."""
 
@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from types import SimpleNamespace
 
 from cards.meetings import (
     announcement_card,
@@ -18,7 +17,7 @@ from cards.meetings import (
     upcoming_card,
 )
 from copbot.meetings.occurrences import AddedEvent, Occurrence, all_occurrences
-from copbot.meetings.service import MAX_QUESTION, QuestionView
+from copbot.meetings.values import MAX_QUESTION, PostView, QuestionView
 from tests.cards.samples import Sample, sample
 from tests.cards.samples.data import LANGS, NOW, PEOPLE, catalog
 
@@ -70,8 +69,8 @@ def _questions(occ: Occurrence, count: int) -> list[QuestionView]:
     return found
 
 
-def _post(kind: str, status: str, reason: str = "") -> SimpleNamespace:
-    return SimpleNamespace(kind=kind, status=status, sent_at=NOW, reason=reason, recipient="")
+def _post(occ: Occurrence, kind: str, status: str, reason: str = "") -> PostView:
+    return PostView(kind, occ.id, "", status, reason=reason, sent_at=NOW)
 
 
 def samples() -> list[Sample]:
@@ -149,8 +148,14 @@ def samples() -> list[Sample]:
                 base_url=BASE_URL,
                 posts={
                     themed.id: [
-                        _post("announcement", "sent"),
-                        _post("digest", "failed", "ErrorResponseException"),
+                        _post(themed, "announcement", "sent"),
+                        _post(
+                            themed,
+                            "digest",
+                            "failed",
+                            "ErrorResponseException: Operation returned an invalid status code "
+                            "'Service Unavailable'",
+                        ),
                     ]
                 },
                 due_times={

@@ -1,0 +1,78 @@
+"""The words people type about meetings, in English, French and Spanish (patterns run on folded
+text: lower case, no accents), and the dates they give for a move or an event."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+_END = r"\s*[.!?]*\s*$"
+CALENDAR = [
+    r"^\s*((show|see|list|voir|afficher|ver|mostrar)\s+(me\s+)?)?(the\s+|le\s+|les\s+|el\s+|los\s+)?"
+    r"(calendar|events|upcoming (events|meetings)|(cop |next )?meetings|calendrier|evenements|"
+    r"reunions|prochaines reunions|calendario|eventos|reuniones|proximas reuniones|agenda)" + _END,
+]
+MY_CALENDAR = [
+    r"^\s*(my|mon|ma|mes|mi|mis)\s+(calendar|events|meetings|calendrier|agenda|evenements|reunions|"
+    r"calendario|eventos|reuniones)" + _END,
+]
+_OF_FR = r"(de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+)?"
+_OF_ES = r"(de\s+la\s+|del\s+|de\s+los\s+|de\s+)?"
+UPCOMING = [
+    r"^\s*(upcoming\s+|next\s+)?(meetings|events)\s+(of|for)\s+(the\s+)?(?P<name>.+?)" + _END,
+    r"^\s*(upcoming\s+|next\s+)?(?P<name>[^\s]+(\s[^\s]+){0,4}?)\s+(meetings|events)" + _END,
+    r"^\s*(prochaines\s+)?(reunions|evenements)\s+" + _OF_FR + r"(?P<name>.+?)" + _END,
+    r"^\s*(proximas\s+)?(reuniones|eventos)\s+" + _OF_ES + r"(?P<name>.+?)" + _END,
+]
+SKIP = [
+    r"^\s*(skip|cancel)\s+(the\s+)?next\s+(?P<name>.+?)\s+(meeting|event)" + _END,
+    r"^\s*(annuler|sauter)\s+la\s+prochaine\s+(reunion|seance)\s+"
+    + _OF_FR
+    + r"(?P<name>.+?)"
+    + _END,
+    r"^\s*(cancelar|saltar|omitir)\s+la\s+proxima\s+(reunion|sesion)\s+"
+    + _OF_ES
+    + r"(?P<name>.+?)"
+    + _END,
+]
+_WHEN = r"(?P<when>\d{4}-\d{1,2}-\d{1,2}([ t]+\d{1,2}[:h]\d{2})?)"
+MOVE = [
+    r"^\s*(move|reschedule|postpone)\s+(the\s+)?next\s+(?P<name>.+?)\s+(meeting|event)"
+    r"(\s+(to|on)\s+" + _WHEN + r")?" + _END,
+    r"^\s*(deplacer|reporter)\s+la\s+prochaine\s+(reunion|seance)\s+" + _OF_FR + r"(?P<name>.+?)"
+    r"(\s+(au|a|le|pour le)\s+" + _WHEN + r")?" + _END,
+    r"^\s*(mover|cambiar|aplazar)\s+la\s+proxima\s+(reunion|sesion)\s+" + _OF_ES + r"(?P<name>.+?)"
+    r"(\s+(al|a|para el|el)\s+" + _WHEN + r")?" + _END,
+]
+
+ADD_EVENT = [
+    r"^\s*add\s+(an?\s+)?(event|webinar|training|session)\s+(to|for)\s+(the\s+)?(?P<name>\S+)"
+    r"\s+(on|at)\s+"
+    + _WHEN
+    + r"(\s+for\s+(?P<minutes>\d{1,3})\s*(min|minutes))?\s*[:,-]\s*(?P<title>.+?)\s*$",
+    r"^\s*ajouter\s+(un\s+)?(evenement|webinaire|formation|seance)\s+(a|pour)\s+(la\s+)?(?P<name>\S+)"
+    r"\s+(le|au)\s+"
+    + _WHEN
+    + r"(\s+pour\s+(?P<minutes>\d{1,3})\s*(min|minutes))?\s*[:,-]\s*(?P<title>.+?)\s*$",
+    r"^\s*(agregar|anadir)\s+(un\s+)?(evento|seminario web|seminario|capacitacion|sesion)\s+(a|para)\s+"
+    r"(la\s+)?(?P<name>\S+)\s+(el|para el)\s+"
+    + _WHEN
+    + r"(\s+de\s+(?P<minutes>\d{1,3})\s*(min|minutos))?\s*[:,-]\s*(?P<title>.+?)\s*$",
+]
+
+
+def parse_when(value: str) -> tuple[datetime, bool] | None:
+    """'2026-12-15 14:00' -> (naive local datetime, True); '2026-12-15' -> (date at 00:00, False)."""
+    found = re.fullmatch(
+        r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]+(\d{1,2})[:h](\d{2}))?\s*", value or "", re.I
+    )
+    if not found:
+        return None
+    year, month, day, hour, minute = found.groups()
+    try:
+        return (
+            datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0)),
+            hour is not None,
+        )
+    except ValueError:
+        return None
