@@ -37,7 +37,8 @@ def digest_card(
     if questions and not open_count:
         body.append(text(t(lang, "meetings_digest_all_answered"), color="Good", weight="Bolder"))
     ordered = sorted(questions, key=lambda q: q.answered)  # stable: open ones first, by age
-    shown, budget = [], DIGEST_TEXT_BUDGET
+    shown: list[tuple[QuestionView, str]] = []
+    budget = DIGEST_TEXT_BUDGET
     for question in ordered:
         words = question.text
         if question.answered and len(words) > ANSWERED_PREVIEW:
@@ -95,6 +96,7 @@ def _question_lines(
             )
         )
     else:
+        late_data: dict[str, Any] = {"late": True} if late else {}
         items.append(
             action_set(
                 [
@@ -103,7 +105,7 @@ def _question_lines(
                         ANSWERED,
                         question=question.id,
                         occurrence=occ.id,
-                        **({"late": True} if late else {}),
+                        **late_data,
                     )
                 ]
             )

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from copbot.catalog import Community
 from copbot.i18n import Lang, t
 from copbot.meetings.occurrences import Occurrence
-from copbot.store.meetings_models import MeetingPost, MeetingQuestion
+
+if TYPE_CHECKING:  # the services map rows to values; cards and bot/ only see the values
+    from copbot.store.meetings_models import MeetingPost, MeetingQuestion
 
 MAX_QUESTION = 1000
 MAX_QUESTIONS_PER_PERSON = 10  # per occurrence: a generous bound against a stuck button

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 from sqlalchemy import select, update
 
 from copbot.clock import FakeClock
@@ -243,6 +244,42 @@ async def test_a_failed_send_is_tried_again_and_posted_once(clean_db: str, start
     clock.advance(minutes=2)
     assert ubs((await service.posting.tick()).sent) == [f"announcement {DEC}"]
     assert len(channel_posts(bot)) == 1
+
+
+async def test_a_failed_send_keeps_its_reason_and_its_traceback(clean_db: str, start_bot) -> None:
+    """Teams answered 503: the post records what failed, the log keeps the traceback, and the next
+    try waits the backoff of the one retry policy (a minute, plus at most 10 % jitter)."""
+    clock = FakeClock(ANNOUNCE_AT + timedelta(minutes=1))
+    bot = await installed(clock, start_bot)
+    bot.connector.fail_next = 1
+    with structlog.testing.capture_logs() as logs:
+        await (await meetings(bot)).posting.tick()
+    (row,) = [r for r in await rows(bot) if r.occurrence_id == DEC and r.kind == "announcement"]
+    assert row.status == "failed" and "ServiceUnavailable" in row.reason  # the error code
+    wait = row.next_attempt_at.replace(tzinfo=UTC) - clock.now()
+    assert timedelta(minutes=1) <= wait <= timedelta(minutes=1, seconds=6)
+    (failed,) = [e for e in logs if e["event"] == "meetings.post_failed" and e["cop_id"] == "UBS"]
+    assert failed["log_level"] == "warning" and failed["reason"] == row.reason
+    assert isinstance(failed["exc_info"], Exception)  # rendered as a traceback by the app's logs
+
+
+async def test_a_post_the_bot_cannot_deliver_yet_says_why_without_a_traceback(
+    clean_db: str, start_bot
+) -> None:
+    """The focal point never chatted with the bot and no conversation is known at all: an expected
+    failure, recorded with its reason, logged without a traceback, tried again."""
+    clock = FakeClock(DIGEST_AT - timedelta(hours=1))
+    bot = await start_bot(clock)  # never installed anywhere: no conversation to start from
+    service = await meetings(bot)
+    await service.questions.ask(DEC, CARMEN.aad_id, CARMEN.name, "en", "Who else works on NRW?")
+    clock.advance(hours=1, minutes=1)
+    with structlog.testing.capture_logs() as logs:
+        report = await service.posting.tick()
+    assert f"digest {DEC} -> {BRUNO.aad_id}" in ubs(report.failed)
+    (row,) = [r for r in await rows(bot) if r.occurrence_id == DEC and r.kind == "digest"]
+    assert row.status == "failed" and row.reason.startswith("no_conversation: ")
+    (failed,) = [e for e in logs if e["event"] == "meetings.post_failed" and e["kind"] == "digest"]
+    assert failed["reason"] == row.reason and "exc_info" not in failed
 
 
 async def test_a_cop_whose_team_does_not_have_the_bot_is_reported_not_silently_skipped(

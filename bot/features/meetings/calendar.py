@@ -10,19 +10,26 @@ from bot.features.meetings.common import named_community
 from bot.turn import Turn
 from copbot.catalog import Community
 from copbot.i18n import Lang
+from copbot.meetings import Occurrence
 from copbot.services import Services
 
 
-async def show_calendar(turn: Turn, services: Services) -> None:
-    occurrences = await services.meetings.calendar.upcoming(days=92)
+async def _send_calendar(
+    turn: Turn, services: Services, occurrences: list[Occurrence], *, mine: bool = False
+) -> None:
     await turn.send_card(
         meeting_cards.calendar_card(
             occurrences,
             {c.id: c for c in services.catalog},
             turn.lang,
             base_url=services.config.public_base_url,
+            mine=mine,
         )
     )
+
+
+async def show_calendar(turn: Turn, services: Services) -> None:
+    await _send_calendar(turn, services, await services.meetings.calendar.upcoming(days=92))
 
 
 async def my_cop_ids(services: Services, person_id: str) -> list[str]:
@@ -34,18 +41,9 @@ async def my_cop_ids(services: Services, person_id: str) -> list[str]:
 
 async def show_my_calendar(turn: Turn, services: Services) -> None:
     cop_ids = await my_cop_ids(services, turn.user_id)
-    occurrences = (
-        await services.meetings.calendar.upcoming(days=92, cop_ids=cop_ids) if cop_ids else []
-    )
-    await turn.send_card(
-        meeting_cards.calendar_card(
-            occurrences,
-            {c.id: c for c in services.catalog},
-            turn.lang,
-            base_url=services.config.public_base_url,
-            mine=True,
-        )
-    )
+    calendar = services.meetings.calendar
+    occurrences = await calendar.upcoming(days=92, cop_ids=cop_ids) if cop_ids else []
+    await _send_calendar(turn, services, occurrences, mine=True)
 
 
 async def upcoming_card_for(

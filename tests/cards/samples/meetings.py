@@ -153,8 +153,7 @@ def samples() -> list[Sample]:
                             themed,
                             "digest",
                             "failed",
-                            "ErrorResponseException: Operation returned an invalid status code "
-                            "'Service Unavailable'",
+                            "ErrorResponseException: (ServiceUnavailable) None",
                         ),
                     ]
                 },
