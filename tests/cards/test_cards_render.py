@@ -110,7 +110,12 @@ def test_sample_names_are_unique() -> None:
 
 
 def test_discovery_sees_the_known_cards() -> None:
-    assert {"cards.communities.community_list_card", "cards.help.help_card"} <= set(CARD_FUNCTIONS)
+    assert {
+        "cards.communities.community_list_card",
+        "cards.help.help_card",
+        "cards.meetings.announcement.announcement_card",  # in a package of card modules
+        "cards.meetings.digest.digest_card",
+    } <= set(CARD_FUNCTIONS)
 
 
 # -- each sample ----------------------------------------------------------------------------------

@@ -74,13 +74,19 @@ def card_modules() -> list[str]:
 
 
 def card_functions(module: ModuleType) -> list[str]:
-    """Public ``*_card`` functions defined in a card module (not imported into it)."""
+    """Public ``*_card`` functions defined in a card module (not imported into it), or in any
+    module of a card package (``cards/meetings/``: one module per kind of card)."""
+    modules = [module]
+    if hasattr(module, "__path__"):
+        modules += [
+            importlib.import_module(f"{module.__name__}.{info.name}")
+            for info in pkgutil.iter_modules(module.__path__)
+        ]
     return sorted(
-        f"{module.__name__}.{name}"
-        for name, value in inspect.getmembers(module, inspect.isfunction)
-        if name.endswith("_card")
-        and not name.startswith("_")
-        and value.__module__ == module.__name__
+        f"{part.__name__}.{name}"
+        for part in modules
+        for name, value in inspect.getmembers(part, inspect.isfunction)
+        if name.endswith("_card") and not name.startswith("_") and value.__module__ == part.__name__
     )
 
 
