@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import ipaddress
 import logging
 import re
 import sys
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
@@ -26,8 +27,9 @@ from botframework.connector.auth import ServiceClientCredentialsFactory
 from bot.activity_handler import CopBot
 from bot.adapter import AdapterConfig, build_adapter
 from bot.features import FEATURES, build_router
+from bot.http_server import http_server_options
 from bot.proactive import BotNotifier
-from bot.route import MAX_BODY_BYTES, MessagesEndpoint
+from bot.route import MAX_BODY_BYTES, InboundPolicy, MessagesEndpoint
 from bot.router import Router
 from cards import meetings as meeting_cards
 from copbot.admins import Admins
@@ -111,9 +113,34 @@ def load_checked_catalog(settings: Settings) -> tuple[Catalog, list[Problem]]:
     return catalog, problems
 
 
+def is_loopback(host: str) -> bool:
+    """Whether `host` accepts connections from this machine only."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[] ")).is_loopback
+    except ValueError:  # a host name, "" or "0.0.0.0"-like wildcards: reachable from outside
+        return False
+
+
+def unauthenticated_problem(settings: Settings, host: str) -> str | None:
+    """Why the server must not serve unauthenticated on `host`, or None when it may."""
+    if not settings.local_mode or is_loopback(host) or settings.allow_unauthenticated:
+        return None
+    return (
+        f"no MICROSOFT_APP_ID is set, so every request would be unauthenticated, and HOST={host!r} "
+        "is reachable from other machines: anyone who reaches it could act as any person. Set "
+        "MICROSOFT_APP_ID (and its password and tenant), listen on 127.0.0.1, or set "
+        "ALLOW_UNAUTHENTICATED=true if you really mean it"
+    )
+
+
 def check_settings(settings: Settings) -> list[str]:
     """Settings that cannot work together, as sentences for a person to fix."""
     problems = []
+    unauthenticated = unauthenticated_problem(settings, settings.host)
+    if unauthenticated:
+        problems.append(unauthenticated)
     if settings.microsoft_app_id and settings.microsoft_app_type.lower() == "singletenant":
         if not settings.microsoft_app_password.get_secret_value():
             problems.append("MICROSOFT_APP_PASSWORD is required when MICROSOFT_APP_ID is set")
@@ -171,14 +198,21 @@ def build_components(
     db = Database(settings.effective_database_url)
     local = settings.local_mode
     metrics = Metrics()
+    config = AdapterConfig(
+        APP_ID=settings.microsoft_app_id,
+        APP_PASSWORD=settings.microsoft_app_password.get_secret_value(),
+        APP_TYPE="MultiTenant" if local else settings.microsoft_app_type,
+        APP_TENANTID=settings.microsoft_app_tenant_id,
+    )
+    if not local:
+        config = config.with_endpoints(
+            openid_metadata_url=settings.bot_openid_metadata_url,
+            token_issuer=settings.bot_token_issuer,
+            login_url=settings.bot_login_url,
+            oauth_scope=settings.bot_oauth_scope,
+        )
     adapter = build_adapter(
-        AdapterConfig(
-            APP_ID=settings.microsoft_app_id,
-            APP_PASSWORD=settings.microsoft_app_password.get_secret_value(),
-            APP_TYPE="MultiTenant" if local else settings.microsoft_app_type,
-            APP_TENANTID=settings.microsoft_app_tenant_id,
-            **(adapter_overrides or {}),
-        ),
+        replace(config, **(adapter_overrides or {})),
         credentials_factory,
         metrics,
     )
@@ -350,14 +384,23 @@ async def metrics_endpoint(request: web.Request) -> web.Response:
     )
 
 
+def inbound_policy(settings: Settings) -> InboundPolicy:
+    single_tenant = settings.microsoft_app_type.lower() == "singletenant"
+    return InboundPolicy(
+        production=not settings.local_mode,
+        tenant_id=settings.microsoft_app_tenant_id if single_tenant else None,
+    )
+
+
 def create_web_app(components: Components) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY_BYTES * 4)
+    app = web.Application(client_max_size=MAX_BODY_BYTES * 4, handler_args=http_server_options())
     app[COMPONENTS] = components
     endpoint = MessagesEndpoint(
         components.adapter,
         components.bot,
         authenticate_in_thread=not components.settings.local_mode,
         metrics=components.services.metrics,
+        policy=inbound_policy(components.settings),
     )
     app.router.add_post("/api/messages", endpoint)
     app.router.add_get("/healthz", healthz)
@@ -410,14 +453,25 @@ async def _cleanup(app: web.Application) -> None:
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Run the server until SIGINT/SIGTERM; raises StartupError or CatalogError when it cannot."""
     configure_logging(settings)
-    components = build_components(settings)
+    host = host or settings.host
+    refusal = unauthenticated_problem(settings, host)
+    if refusal:
+        raise StartupError(refusal)
+    components = build_components(settings.model_copy(update={"host": host}))
+    if settings.local_mode and not is_loopback(host):
+        log.warning(
+            "app.unauthenticated",
+            host=host,
+            warning="ALLOW_UNAUTHENTICATED=true and no MICROSOFT_APP_ID: requests are NOT "
+            "authenticated; anyone who reaches this server can act as any person",
+        )
     for problem in components.catalog_problems:
         log.warning("catalog.warning", problem=str(problem))
     app = create_web_app(components)
     try:
         web.run_app(
             app,
-            host=host or settings.host,
+            host=host,
             port=port or settings.port,
             print=None,
             access_log=None,

@@ -6,10 +6,11 @@ receives plain values. Each field is documented in README.md (Configuration).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -25,16 +26,58 @@ class LogFormat(StrEnum):
     CONSOLE = "console"
 
 
+@dataclass(frozen=True)
+class BotFrameworkCloud:
+    """Where Bot Framework tokens come from (inbound) and where the bot gets its own (outbound)."""
+
+    openid_metadata_url: str
+    token_issuer: str
+    login_url: str  # a prefix the tenant id is appended to, or a whole authority URL
+    oauth_scope: str
+
+
+# https://learn.microsoft.com/en-us/azure/bot-service/rest-api/bot-framework-rest-connector-authentication
+PUBLIC_CLOUD = BotFrameworkCloud(
+    openid_metadata_url="https://login.botframework.com/v1/.well-known/openidconfiguration",
+    token_issuer="https://api.botframework.com",  # noqa: S106 (an issuer URL, not a secret)
+    login_url="https://login.microsoftonline.com/",
+    oauth_scope="https://api.botframework.com",
+)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
     )
 
     # Bot Framework identity. No app id = local mode: inbound requests are not authenticated.
-    microsoft_app_id: str = Field("", alias="MICROSOFT_APP_ID")
-    microsoft_app_password: SecretStr = Field(SecretStr(""), alias="MICROSOFT_APP_PASSWORD")
-    microsoft_app_tenant_id: str = Field("", alias="MICROSOFT_APP_TENANT_ID")
-    microsoft_app_type: str = Field("SingleTenant", alias="MICROSOFT_APP_TYPE")
+    # Azure's own names (what an Azure Bot / App Service configuration sets) are accepted too.
+    microsoft_app_id: str = Field(
+        "", validation_alias=AliasChoices("MICROSOFT_APP_ID", "MicrosoftAppId")
+    )
+    microsoft_app_password: SecretStr = Field(
+        SecretStr(""),
+        validation_alias=AliasChoices("MICROSOFT_APP_PASSWORD", "MicrosoftAppPassword"),
+    )
+    microsoft_app_tenant_id: str = Field(
+        "", validation_alias=AliasChoices("MICROSOFT_APP_TENANT_ID", "MicrosoftAppTenantId")
+    )
+    microsoft_app_type: str = Field(
+        "SingleTenant", validation_alias=AliasChoices("MICROSOFT_APP_TYPE", "MicrosoftAppType")
+    )
+    # Serving without authentication anywhere but on loopback needs this said out loud.
+    allow_unauthenticated: bool = Field(False, alias="ALLOW_UNAUTHENTICATED")
+
+    # Bot Framework endpoints (the SDK's own setting names); the defaults are the public cloud.
+    # National clouds (GCC High, DoD, China) use others: see docs/deploy.md.
+    bot_openid_metadata_url: str = Field(
+        PUBLIC_CLOUD.openid_metadata_url, alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL"
+    )
+    bot_token_issuer: str = Field(
+        PUBLIC_CLOUD.token_issuer, alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER"
+    )
+    bot_login_url: str = Field(PUBLIC_CLOUD.login_url, alias="TO_CHANNEL_FROM_BOT_LOGIN_URL")
+    bot_oauth_scope: str = Field(PUBLIC_CLOUD.oauth_scope, alias="TO_CHANNEL_FROM_BOT_OAUTH_SCOPE")
 
     database_url: str = Field("", alias="DATABASE_URL")
     directory_mode: DirectoryMode = Field(DirectoryMode.LOCAL, alias="DIRECTORY_MODE")

@@ -10,8 +10,11 @@ refresh their own tokens.
 
 from __future__ import annotations
 
+from types import TracebackType
 from typing import Any
 
+import jwt
+import requests
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 from botframework.connector.aio import ConnectorClient
@@ -30,6 +33,58 @@ from bot.connector_http import SharedSession, pipeline_type
 from bot.fast_serializer import use_fast_serializer
 
 MAX_CLIENTS = 64  # service URLs are regional: a handful in practice
+
+
+class TokenRejected(Exception):
+    """The request's token is not one CoP Bot accepts (the reason names no secret)."""
+
+
+class KeysUnavailable(Exception):
+    """The signing keys (OpenID metadata, JWKS) could not be fetched: nobody can be checked now."""
+
+
+def check_token_shape(auth_header: str) -> None:
+    """What the SDK leaves unchecked or fails on with arbitrary exceptions: a Bearer JWT (RS256,
+    with a key id) that expires (`exp`) and names its issuer (`iss`). Raises TokenRejected."""
+    scheme, _, token = (auth_header or "").partition(" ")
+    if scheme != "Bearer" or not token.strip():
+        raise TokenRejected("no Bearer token")
+    try:
+        header = jwt.get_unverified_header(token)
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as exc:
+        raise TokenRejected(f"not a JWT ({type(exc).__name__})") from None
+    if header.get("alg") != "RS256" or not isinstance(header.get("kid"), str):
+        raise TokenRejected("not an RS256 token with a key id")
+    if not isinstance(claims.get("exp"), int | float) or isinstance(claims.get("exp"), bool):
+        raise TokenRejected("the token has no 'exp'")
+    if not isinstance(claims.get("iss"), str) or not claims["iss"]:
+        raise TokenRejected("the token has no 'iss'")
+
+
+def _raised_in_sdk_auth(traceback: TracebackType | None) -> bool:
+    """Whether the innermost frame of a traceback is the SDK's token validation."""
+    last = None
+    while traceback is not None:
+        last, traceback = traceback, traceback.tb_next
+    filename = last.tb_frame.f_code.co_filename if last else ""
+    return "botframework/connector/auth/" in filename.replace("\\", "/")
+
+
+def classify_failure(exc: BaseException) -> type[Exception] | None:
+    """TokenRejected or KeysUnavailable for what the SDK raises about a bad token or an
+    unreachable key set; None for anything else (a bug: log it, answer 500).
+
+    The SDK signals a bad token with PermissionError and PyJWT's errors, but also with a bare
+    `Exception` (key not endorsed for the channel, algorithm not allowed) and an IndexError (a key
+    id not in the key set), both raised by its own code."""
+    if isinstance(exc, TokenRejected | PermissionError | jwt.PyJWTError):
+        return TokenRejected
+    if isinstance(exc, KeysUnavailable | requests.RequestException):
+        return KeysUnavailable
+    if type(exc) in (Exception, IndexError) and _raised_in_sdk_auth(exc.__traceback__):
+        return TokenRejected
+    return None
 
 
 class _CachingConnectorFactory(ConnectorFactory):
@@ -73,6 +128,7 @@ class _CachingConnectorFactory(ConnectorFactory):
 class CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication):
     def __init__(self, configuration: Any, **kwargs: Any):
         super().__init__(configuration, **kwargs)
+        self._authenticated = bool(getattr(configuration, "APP_ID", ""))
         self._connectors: dict[tuple[Any, ...], ConnectorClient] = {}
         self._token_clients: dict[Any, UserTokenClient] = {}
         self.http = SharedSession()
@@ -80,6 +136,8 @@ class CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication)
     async def authenticate_request(
         self, activity: Activity, auth_header: str
     ) -> AuthenticateRequestResult:
+        if self._authenticated:
+            check_token_shape(auth_header)
         result = await super().authenticate_request(activity, auth_header)
         if result.connector_factory is not None:
             result.connector_factory = _CachingConnectorFactory(

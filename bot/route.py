@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import orjson
@@ -16,19 +17,39 @@ import structlog
 from aiohttp import web
 from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity
 from botframework.connector.auth import AuthenticateRequestResult
 
+from bot.activity_model import KNOWN_TYPES, InboundActivity, validate
+from bot.authentication import KeysUnavailable, TokenRejected, classify_failure
 from copbot.metrics import Metrics
 
 log = structlog.get_logger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
-KNOWN_TYPES = {t.value for t in ActivityTypes}
-# The SDK assumes these shapes and raises deep inside a turn when they differ.
-OBJECT_FIELDS = ("from", "recipient", "channelData", "conversation")
-LIST_OF_OBJECT_FIELDS = ("membersAdded", "membersRemoved", "attachments", "entities")
-STRING_FIELDS = ("text", "name", "locale", "channelId", "id", "replyToId", "action")
+# Bot Framework tokens are 1-3 KB; anything much larger is not one (and is not logged).
+MAX_AUTHORIZATION_BYTES = 16 * 1024
+TEAMS = "msteams"
+
+
+@dataclass(frozen=True)
+class InboundPolicy:
+    """Who may reach the handlers, beyond a valid token (docs/security.md)."""
+
+    production: bool  # an app id is set: tokens are checked, and so are channel and tenant
+    tenant_id: str | None = None  # SingleTenant: activities of this tenant only
+
+    def refusal(self, activity: InboundActivity) -> web.Response | None:
+        """The 403 for an authenticated activity CoP Bot must not act on, or None."""
+        if not self.production:
+            return None
+        if activity.channelId != TEAMS:
+            log.warning("inbound.refused", reason="channel", channel=str(activity.channelId)[:32])
+            return problem(403, "ChannelNotAllowed", f"this bot serves the {TEAMS!r} channel only")
+        if self.tenant_id and (activity.tenant_id or "").lower() != self.tenant_id.lower():
+            log.warning("inbound.refused", reason="tenant")
+            return problem(403, "TenantNotAllowed", "this bot serves its own tenant only")
+        return None
 
 
 def problem(status: int, code: str, message: str) -> web.Response:
@@ -39,8 +60,9 @@ def _too_large() -> web.Response:
     return problem(413, "PayloadTooLarge", f"an activity may be at most {MAX_BODY_BYTES} bytes")
 
 
-def parse_activity(body: bytes) -> Activity | web.Response:
-    """The activity in the body, or the 400 that says what is wrong with it."""
+def parse_activity(body: bytes) -> tuple[Activity, InboundActivity] | web.Response:
+    """The activity in the body (the SDK's object and our typed view of it), or the 400 that says
+    what is wrong with it."""
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:  # also for bytes that are not UTF-8
@@ -58,48 +80,53 @@ def parse_activity(body: bytes) -> Activity | web.Response:
     conversation = data.get("conversation")
     if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str):
         return problem(400, "BadRequest", "the activity needs a 'conversation' with an 'id'")
-    for name in OBJECT_FIELDS:
-        if data.get(name) is not None and not isinstance(data[name], dict):
-            return problem(400, "BadRequest", f"'{name}' must be an object")
-    for name in LIST_OF_OBJECT_FIELDS:
-        items = data.get(name)
-        if items is not None and not (
-            isinstance(items, list) and all(isinstance(i, dict) for i in items)
-        ):
-            return problem(400, "BadRequest", f"'{name}' must be a list of objects")
-    for name in STRING_FIELDS:
-        if data.get(name) is not None and not isinstance(data[name], str):
-            return problem(400, "BadRequest", f"'{name}' must be a string")
+    typed = validate(data)
+    if isinstance(typed, str):
+        return problem(400, "BadRequest", f"malformed activity: {typed}")
     try:
         activity = Activity().deserialize(data)
     except Exception as exc:  # msrest raises several kinds; all mean a malformed activity
         return problem(400, "BadRequest", f"malformed activity: {str(exc)[:200]}")
-    return activity
+    return activity, typed
 
 
 class MessagesEndpoint:
     def __init__(
-        self, adapter: CloudAdapter, bot: Bot, *, authenticate_in_thread: bool, metrics: Metrics
+        self,
+        adapter: CloudAdapter,
+        bot: Bot,
+        *,
+        authenticate_in_thread: bool,
+        metrics: Metrics,
+        policy: InboundPolicy | None = None,
     ):
         self.adapter = adapter
         self.bot = bot
         self.metrics = metrics
+        self.policy = policy or InboundPolicy(production=authenticate_in_thread)
         # The SDK fetches OpenID metadata with blocking `requests`; keep that off the event loop.
         self.authenticate_in_thread = authenticate_in_thread
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
-        activity = await self._read(request)
-        if isinstance(activity, web.Response):
-            kind, response = "invalid", activity
+        authorization = request.headers.get("Authorization", "")
+        parsed = await self._read(request)
+        if len(authorization) > MAX_AUTHORIZATION_BYTES:
+            kind = "invalid"
+            response = problem(
+                431, "HeaderTooLarge", "the Authorization header is too large to be a token"
+            )
+        elif isinstance(parsed, web.Response):
+            kind, response = "invalid", parsed
         else:
+            activity, typed = parsed
             kind = activity.type
-            response = await self._process(activity, request.headers.get("Authorization", ""))
+            response = await self._process(activity, typed, authorization)
         outcome = "ok" if response.status < 400 else str(response.status)
         self.metrics.count_turn(kind, outcome, time.perf_counter() - started)
         return response
 
-    async def _read(self, request: web.Request) -> Activity | web.Response:
+    async def _read(self, request: web.Request) -> tuple[Activity, InboundActivity] | web.Response:
         """The activity of the request, or the 4xx that says what is wrong with the request."""
         if request.content_type != "application/json":
             return problem(415, "UnsupportedMediaType", "send the activity as application/json")
@@ -113,10 +140,15 @@ class MessagesEndpoint:
             return _too_large()
         return parse_activity(body)
 
-    async def _process(self, activity: Activity, authorization: str) -> web.Response:
+    async def _process(
+        self, activity: Activity, typed: InboundActivity, authorization: str
+    ) -> web.Response:
         auth = await self._authenticate(activity, authorization)
-        if auth is None:
-            return problem(401, "Unauthorized", "the request is not authenticated")
+        if isinstance(auth, web.Response):
+            return auth
+        refused = self.policy.refusal(typed)
+        if refused is not None:
+            return refused
         invoke_response = await self.adapter.process_activity(auth, activity, self.bot.on_turn)
         if invoke_response is None:
             return web.Response(status=201)
@@ -130,7 +162,9 @@ class MessagesEndpoint:
 
     async def _authenticate(
         self, activity: Activity, header: str
-    ) -> AuthenticateRequestResult | None:
+    ) -> AuthenticateRequestResult | web.Response:
+        """The authenticated identity, or the answer: 401 for a bad token, 503 when the signing
+        keys cannot be fetched, 500 for a bug on the way (logged with its traceback)."""
         authentication = self.adapter.bot_framework_authentication
         try:
             if self.authenticate_in_thread:
@@ -138,6 +172,15 @@ class MessagesEndpoint:
                     asyncio.run, authentication.authenticate_request(activity, header)
                 )
             return await authentication.authenticate_request(activity, header)
-        except Exception as exc:  # the SDK raises many types for a bad token; all of them are 401
-            log.warning("auth.rejected", reason=type(exc).__name__, detail=str(exc)[:120])
-            return None
+        except Exception as exc:
+            kind = classify_failure(exc)
+            if kind is TokenRejected:
+                log.warning("auth.rejected", reason=type(exc).__name__, detail=str(exc)[:120])
+                return problem(401, "Unauthorized", "the request is not authenticated")
+            if kind is KeysUnavailable:
+                log.warning("auth.keys_unavailable", error=type(exc).__name__)
+                return problem(
+                    503, "ServiceUnavailable", "the token signing keys cannot be fetched now"
+                )
+            log.exception("auth.failed", error=type(exc).__name__)
+            return problem(500, "InternalError", "authentication failed on our side")
