@@ -15,6 +15,7 @@ from botbuilder.schema import (
 )
 
 from bot import references
+from bot.actions import InvalidActionData
 from bot.router import Router, UnknownAction
 from bot.turn import MAX_TEXT, Turn, person_id_of
 from copbot.i18n import lang_from_locale
@@ -89,6 +90,10 @@ class CopBot(TeamsActivityHandler):
     # -- messages ---------------------------------------------------------------------------
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         turn = Turn.of(turn_context)
+        if not turn.user_id:  # no Entra object id: nobody to act for (bot/turn.py)
+            log.warning("turn.no_person", kind="message")
+            await turn.reply(turn.t("unknown_person"))
+            return
         verb = turn.value.get("verb") if turn.value else None
         if verb:  # Action.Submit
             await self._submit(turn, str(verb))
@@ -112,6 +117,10 @@ class CopBot(TeamsActivityHandler):
         except UnknownAction:
             log.warning("turn.unknown_action", verb=verb[:64], kind="submit")
             await turn.reply(turn.t("not_understood"))
+            return
+        except InvalidActionData as exc:
+            log.warning("turn.invalid_action", verb=verb[:64], kind="submit", problem=exc.problem)
+            await turn.reply(turn.t("action_invalid"))
             return
         if isinstance(card, str):
             await turn.reply(card)
@@ -143,10 +152,19 @@ class CopBot(TeamsActivityHandler):
         if not isinstance(verb, str) or not verb or not self.router.has_action(verb):
             log.warning("turn.unknown_action", verb=str(verb)[:64], kind="execute")
             return _invoke_body(400, ERROR_CONTENT_TYPE, _problem("unknown or missing action verb"))
+        if not turn.user_id:
+            log.warning("turn.no_person", kind="execute")
+            return _invoke_body(401, ERROR_CONTENT_TYPE, _problem(turn.t("unknown_person")))
         data = action.get("data")
-        turn.value = data if isinstance(data, dict) else {}
-        payload = {k: v for k, v in turn.value.items() if k != "verb"}
-        card = await self.router.dispatch_action(turn, self.services, verb, payload)
+        try:
+            if data is not None and not isinstance(data, dict):
+                raise InvalidActionData(verb, "'data' must be an object")
+            turn.value = data or {}
+            payload = {k: v for k, v in turn.value.items() if k != "verb"}
+            card = await self.router.dispatch_action(turn, self.services, verb, payload)
+        except InvalidActionData as exc:
+            log.warning("turn.invalid_action", verb=verb[:64], kind="execute", problem=exc.problem)
+            return _invoke_body(400, ERROR_CONTENT_TYPE, _problem(turn.t("action_invalid")))
         log.info("turn.action", verb=verb, kind="execute")
         if card is None:
             return _invoke_body(200, MESSAGE_CONTENT_TYPE, turn.t("action_done"))

@@ -15,6 +15,7 @@ from typing import Any
 
 import structlog
 
+from bot.actions import validated
 from bot.turn import Turn
 from copbot.services import Services
 
@@ -95,16 +96,21 @@ class Router:
                 return name
         raise LookupError("no fallback answered: register one that always does")
 
+    def verbs(self) -> list[str]:
+        return sorted(self._actions)
+
     def has_action(self, verb: str) -> bool:
         return verb in self._actions
 
     async def dispatch_action(
         self, turn: Turn, services: Services, verb: str, data: dict[str, Any]
     ) -> ActionResult:
+        """Runs the verb's handler with its data validated (bot/actions.py); raises UnknownAction,
+        or InvalidActionData when the data does not fit the verb."""
         handler = self._actions.get(verb)
         if handler is None:
             raise UnknownAction(verb)
-        return await handler(turn, services, data)
+        return await handler(turn, services, validated(verb, data))
 
     async def emit(self, event: str, turn: Turn, services: Services) -> None:
         for handler in self._events.get(event, []):

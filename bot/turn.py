@@ -43,7 +43,7 @@ def clean_text(raw: str | None) -> str:
 @dataclass
 class Turn:
     context: TurnContext
-    user_id: str  # Entra object id when the channel gives one, else the channel's user id
+    user_id: str  # the sender's Entra object id (`from.aadObjectId`); "" when Teams gave none
     user_name: str
     lang: Lang
     text: str  # cleaned
@@ -118,8 +118,12 @@ _GUID_RE = re.compile(r"[0-9a-fA-F-]{36}")
 
 
 def person_id_of(sender: ChannelAccount | None) -> str:
-    """Who is talking: the Entra object id (lower case) when the channel gives it."""
+    """Who is talking: the sender's Entra object id (lower case), from `from.aadObjectId` only.
+
+    Never `from.id`: that is the channel's own user id, and a client of another channel may choose
+    it (set it to a focal point's object id, say). The route lets only authenticated Teams
+    activities through in production; without an object id there is no person ("")."""
     if sender is None:
         return ""
-    person_id = getattr(sender, "aad_object_id", None) or sender.id or ""
-    return person_id.lower() if _GUID_RE.fullmatch(person_id) else person_id
+    person_id = getattr(sender, "aad_object_id", None) or ""
+    return person_id.lower() if _GUID_RE.fullmatch(person_id) else ""
