@@ -43,7 +43,9 @@ def make_settings(**values: Any) -> Settings:
         "LOG_LEVEL": "WARNING",
     }
     defaults.update(values)
-    return Settings(_env_file=None, **defaults)  # type: ignore[call-arg]
+    # None removes a default (e.g. to set a setting by its Azure name instead)
+    given = {key: value for key, value in defaults.items() if value is not None}
+    return Settings(_env_file=None, **given)  # type: ignore[call-arg]
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------------

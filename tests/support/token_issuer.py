@@ -115,7 +115,7 @@ class TokenIssuer:
         key: SigningKey | None = None,
         audience: str | None = None,
         issuer: str | None = ISSUER,
-        expires_in: int = 3600,
+        expires_in: int | None = 3600,
         kid: str | None = None,
         **claims: Any,
     ) -> str:
@@ -126,9 +126,10 @@ class TokenIssuer:
             "serviceurl": service_url,
             "nbf": now - 60,
             "iat": now - 60,
-            "exp": now + expires_in,
             **claims,
         }
+        if expires_in is not None:
+            payload["exp"] = now + expires_in
         if issuer is not None:
             payload["iss"] = issuer
         return jwt.encode(payload, key.private, algorithm="RS256", headers={"kid": kid or key.kid})
