@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import structlog
 
 from tests.conftest import RunningBot
 from tests.support.bot_client import ALICE
@@ -87,3 +88,50 @@ async def test_unknown_invoke_name_is_not_a_500(bot: RunningBot) -> None:
     activity = bot.client.activity("invoke", ALICE, name="composeExtension/unknown", value={})
     response = await bot.client.post(activity)
     assert 400 <= response.status < 500
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"occurrence": "x", "question": 10**30},  # OverflowError in SQLite before
+        {"occurrence": "x", "question": "abc", "late": True},  # ValueError before
+        {"occurrence": ["x"], "question": 1},
+    ],
+)
+async def test_card_data_that_does_not_fit_its_verb_gets_an_answer_not_a_crash(
+    bot: RunningBot, data: dict
+) -> None:
+    with structlog.testing.capture_logs() as logs:
+        executed = await bot.client.execute("meetings_answered", data)
+        submitted = await bot.client.submit({"verb": "meetings_answered", **data})
+    assert not [e for e in logs if e["event"] == "turn.error"]
+    assert executed.status == 200 and executed.body["statusCode"] == 400
+    assert "could not use that button" in executed.body["value"]["message"]
+    assert submitted.status == 201 and "could not use that button" in submitted.texts[0]
+
+
+async def test_card_data_refusal_speaks_the_persons_language(bot: RunningBot) -> None:
+    response = await bot.client.execute("meetings_answered", {"question": 10**30}, locale="fr-FR")
+    assert "je n'ai pas pu utiliser ce bouton" in response.body["value"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("channel_data", "field"),
+    [
+        ({"tenant": "not-an-object"}, "channelData.tenant"),
+        ({"tenant": {"id": 5}}, "channelData.tenant.id"),
+        ({"team": ["x"]}, "channelData.team"),
+        ({"team": {"id": "19:t", "aadGroupId": {}}}, "channelData.team.aadGroupId"),
+    ],
+)
+async def test_channel_data_of_the_wrong_shape_is_a_400_naming_the_field(
+    bot: RunningBot, channel_data: dict, field: str
+) -> None:
+    activity = bot.client.activity("conversationUpdate", ALICE, membersAdded=[{"id": "28:copbot"}])
+    activity["channelData"] = channel_data
+    with structlog.testing.capture_logs() as logs:
+        response = await bot.client.post(activity)
+    assert response.status == 400
+    assert f"'{field}'" in response.body["error"]["message"]
+    assert not [e for e in logs if e["event"] == "turn.error"]
+    await assert_still_serving(bot)
