@@ -477,7 +477,9 @@ class MembershipService:
                 cop_id=request.cop_id,
                 person_id=request.person_id,
                 role=str(request.role),
-                reason=reason,
+                # not the reason itself: free text lives in join_requests only, and is purged
+                # there after RETENTION_DAYS (the audit log is kept longer)
+                has_reason=reason is not None,
             )
         return True
 

@@ -11,7 +11,7 @@ from copbot.store import people
 from copbot.store.membership_models import JoinRequest, Membership, OutboxItem
 from copbot.store.models import AuditEntry
 from tests.conftest import ROOT
-from tests.support.bot_client import ALICE, BRUNO, CARMEN
+from tests.support.bot_client import ALICE, BRUNO, CARMEN, DANIEL
 
 OVERLAY = ROOT / "catalog" / "local-demo.yaml"
 AMINA = "4f39e9cf-f3b8-41da-92e5-5d8a0203a448"  # UBS focal point in the demo overlay
@@ -73,3 +73,45 @@ async def test_purge_strips_old_personal_data_and_keeps_memberships(bot_factory,
 
     again = await purge(db, clock.now(), RetentionPolicy(days=365, audit_days=730))
     assert again.requests_anonymised == 0 and again.inactive_people == 0  # idempotent
+
+
+async def _cells(db) -> list[tuple[str, str, str]]:
+    """Every text and JSON value in every table: (table, column, value as text)."""
+    from copbot.store.base import Base
+
+    found = []
+    async with db.session() as session:
+        for table in Base.metadata.sorted_tables:
+            for row in (await session.execute(select(table))).mappings():
+                for column, value in row.items():
+                    if value is not None:
+                        found.append((table.name, column, str(value)))
+    return found
+
+
+async def test_a_reason_and_a_note_are_gone_from_every_table_after_retention(
+    bot_factory, db_url
+) -> None:
+    reason, note = "REASON-Quetzal-7731 please ask again", "NOTE-Okapi-2209 my work"
+    bot = await bot_factory(database_url=db_url, CATALOG_OVERLAY_PATH=str(OVERLAY))
+    db, clock = bot.services.db, bot.clock
+    await bot.client.submit({"verb": "join", "cop": "UBS", "role": "primary", "note": note}, DANIEL)
+    async with db.session() as session:
+        request_id = await session.scalar(
+            select(JoinRequest.id).where(JoinRequest.person_id == DANIEL.aad_id)
+        )
+    focal_point = type(ALICE)(AMINA, "Amina Wanjiru", "amina@un.org")
+    rejected = await bot.client.execute(
+        "membership.reject", {"request_id": request_id, "reason": reason}, focal_point
+    )
+    assert rejected.body["type"] == "application/vnd.microsoft.card.adaptive", rejected.body
+    await bot.services.features["outbox"].drain()  # the requester is told, with the reason
+    copies = {(t, c) for t, c, v in await _cells(db) if "Quetzal" in v or "Okapi" in v}
+    assert ("join_requests", "reason") in copies  # kept while it is needed
+
+    clock.advance(days=366)
+    await purge(db, clock.now(), RetentionPolicy(days=365, audit_days=730))
+
+    left = [(t, c) for t, c, v in await _cells(db) if "Quetzal" in v or "Okapi" in v]
+    assert left == [], f"free text outlived RETENTION_DAYS in {left}"
+    assert await count(db, AuditEntry) > 0  # the audit log itself is kept longer
