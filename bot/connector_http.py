@@ -18,10 +18,13 @@ from msrest.pipeline import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPipeline, Req
 from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 
+from copbot.work.policy import Backoff
+
 TIMEOUT = aiohttp.ClientTimeout(total=30, connect=10)
 # Retried only when nothing reached Teams (the connection could not be made): a post or reply that
 # may have been delivered is never sent twice from here; the outbox and the meeting claims decide.
 RETRIES = 2
+CONNECT_BACKOFF = Backoff(base=0.5, cap=4.0)  # the one formula (copbot.work.policy), with jitter
 TOKEN_REUSE_SECONDS = 20 * 60  # MSAL tokens live an hour or more; MSAL refreshes behind this
 
 
@@ -108,7 +111,7 @@ class AiohttpSender(AsyncHTTPSender):
             except aiohttp.ClientConnectorError:  # no connection: nothing was sent
                 if attempt == RETRIES:
                     raise
-                await asyncio.sleep(0.5 * 2**attempt)
+                await asyncio.sleep(CONNECT_BACKOFF.delay(attempt + 1))
         response = _ClientResponse(http, raw)
         await response.load_body()
         return Response(request, response)

@@ -67,3 +67,34 @@ async def test_the_apps_token_is_sent_and_reused(connector: FakeConnector) -> No
     assert connector.authorizations[-3:] == ["Bearer fixed-token"] * 3
     assert _Fixed.calls == 1  # MSAL is asked once, not per message
     await session.close()
+
+
+async def test_connection_retries_wait_as_the_shared_backoff_says(monkeypatch) -> None:
+    """No connection: tried again after copbot.work.policy's backoff (with its jitter), not a
+    formula of its own."""
+    import random
+
+    from msrest.pipeline import Request
+    from msrest.universal_http import ClientRequest
+
+    from bot import connector_http
+    from copbot.work.policy import Backoff
+
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(connector_http.asyncio, "sleep", record)
+    monkeypatch.setattr(random, "uniform", lambda a, b: b)  # the most jitter the policy allows
+    session = connector_http.SharedSession()
+    sender = connector_http.AiohttpSender(session)
+    request = Request(ClientRequest("POST", "http://127.0.0.1:9/v3/conversations"))
+    try:
+        await sender.send(request)
+    except Exception:  # nothing listens on port 9: every attempt fails to connect
+        pass
+    finally:
+        await session.close()
+    expected = [Backoff(base=0.5, cap=4.0).delay(n) for n in (1, 2)]
+    assert waits == expected and waits[0] > 0.5  # jittered, as the policy's backoff is
