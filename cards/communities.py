@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cards.elements import (
+    Markdown,
     action_set,
     bullet_list,
     card,
@@ -12,6 +13,7 @@ from cards.elements import (
     heading,
     submit,
     text,
+    trusted,
 )
 from copbot.catalog import Catalog, Community
 from copbot.i18n import Lang, t
@@ -74,7 +76,11 @@ def community_details_card(
     body.append(text(t(lang, "focal_points"), weight="Bolder", separator=True))
     body.append(
         bullet_list(
-            [f"{fp.name} ([{fp.email}](mailto:{fp.email}))" for fp in community.focal_points]
+            [
+                # the catalog's own data (admins wrote it), as a mailto link on purpose
+                Markdown("{} ([{}](mailto:{}))").format(fp.name, fp.email, trusted(fp.email))
+                for fp in community.focal_points
+            ]
         )
     )
     body += extra_body or []

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from copbot.markup import Markdown, escape, plain, trusted
+
+__all__ = ["Markdown", "escape", "plain", "trusted"]  # cards escape with the one boundary
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
 
 Element = dict[str, Any]
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|>~<])")
-_LIST_ITEM = re.compile(r"^(\s*)(-|\d+\.)", re.MULTILINE)
-_NEEDS_ESCAPE = re.compile(r"[\\`*_{}\[\]()#+!|>~<]|^\s*(?:-|\d+\.)", re.MULTILINE)
-
-
-def escape(value: str) -> str:
-    """Text from people or the directory (not the catalog), shown literally: no markdown, no links."""
-    if not _NEEDS_ESCAPE.search(value):  # most names and words
-        return value
-    return _LIST_ITEM.sub(r"\1\\\2", _MARKDOWN.sub(r"\\\1", value))
 
 
 def card(
@@ -94,7 +87,11 @@ def action_set(actions: list[Element]) -> Element:
 
 
 def submit(title: str, verb: str, *, style: str | None = None, **data: Any) -> Element:
-    action: Element = {"type": "Action.Submit", "title": title, "data": {"verb": verb, **data}}
+    action: Element = {
+        "type": "Action.Submit",
+        "title": plain(title),  # button titles are not markdown
+        "data": {"verb": verb, **data},
+    }
     if style:
         action["style"] = style
     return action
@@ -102,15 +99,16 @@ def submit(title: str, verb: str, *, style: str | None = None, **data: Any) -> E
 
 def execute(title: str, verb: str, *, style: str | None = None, **data: Any) -> Element:
     """A Universal Action: reaches the bot as an `adaptiveCard/action` invoke."""
-    action: Element = {"type": "Action.Execute", "title": title, "verb": verb, "data": data}
+    action: Element = {"type": "Action.Execute", "title": plain(title), "verb": verb, "data": data}
     if style:
         action["style"] = style
     return action
 
 
 def open_url(title: str, url: str) -> Element:
-    return {"type": "Action.OpenUrl", "title": title, "url": url}
+    return {"type": "Action.OpenUrl", "title": plain(title), "url": url}
 
 
 def bullet_list(lines: list[str]) -> Element:
-    return text("\n".join(f"- {line}" for line in lines))
+    """One item per line; a line that is not `Markdown` is escaped."""
+    return text(Markdown("\n").join(Markdown("- ") + line for line in lines))

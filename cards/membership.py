@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cards.elements import (
+    Markdown,
     action_set,
     card,
     container,
@@ -127,7 +128,7 @@ def approval_card(
             t(
                 lang,
                 "membership_card_intro",
-                name=f"**{name}**",
+                name=Markdown("**{}**").format(name),
                 cop=cop,
                 as_role=t(
                     lang,

@@ -3,6 +3,10 @@
 Messages live in `copbot/messages/*.py`, one module per feature, each a dict
 ``{key: {"en": ..., "fr": ..., "es": ...}}``; `tests/unit/test_i18n.py` checks that every key has
 all three languages and the same placeholders in each.
+
+A message is Teams markdown (`copbot.markup.Markdown`); every value put into it is escaped unless
+it is `Markdown` already (another message, `escape`'s result, the catalog's own texts marked with
+`trusted`): names, reasons and questions people typed show as typed, never as markup.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from typing import Literal, get_args
+
+from copbot.markup import Markdown
 
 Lang = Literal["en", "fr", "es"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
@@ -50,8 +56,8 @@ class Messages:
                     raise ValueError(f"message key defined twice: {key}")
                 self._table[key] = value
 
-    def __call__(self, lang: Lang, key: str, **values: object) -> str:
-        return pick(self._table[key], lang).format(**values)
+    def __call__(self, lang: Lang, key: str, **values: object) -> Markdown:
+        return Markdown(pick(self._table[key], lang)).format(**values)
 
     def keys(self) -> list[str]:
         return list(self._table)

@@ -165,7 +165,7 @@ def test_the_approval_card_is_universal_actions_with_refresh_for_the_deciders() 
 def test_what_people_typed_is_shown_literally_on_the_card() -> None:
     card = approval_card(request(), CATALOG.get("UBS"), "en", actionable=True)
     text = card_text(card)
-    assert r"I run \*water\* \[here\]\(http://evil\)" in text
+    assert r"I run \*water\* \[here\](http\://evil)" in text
     assert r"Alice \_Wanjiru\_" in text
 
 
