@@ -36,10 +36,12 @@ _ALWAYS = re.compile(r"[\\`*_\[\]<>~&|@]")
 _SCHEME = re.compile(r":(?=//)")
 _DOMAIN_DOT = re.compile(r"(?<=[^\W_])\.(?=[^\W_])")
 # What starts a block at the beginning of a line: headings, lists, setext underlines, quotes.
-_LINE_START = re.compile(r"^([#+=-])", re.MULTILINE)
-_ORDERED_ITEM = re.compile(r"^(\d{1,9})([.)])", re.MULTILINE)
+_LINE_START = re.compile(r"^([ \t]*)([#+=-])", re.MULTILINE)
+_ORDERED_ITEM = re.compile(r"^([ \t]*\d{1,9})([.)])", re.MULTILINE)
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _NEWLINES = re.compile(r"[ \t]*\n[\s]*")
+_LEADING = re.compile(r"^[ \t]+")
+_EDGE_BREAKS = re.compile(r"^\s*\n\s*|\s*\n\s*$")
 _KEEP_FORMAT = {"\u200c", "\u200d"}  # zero-width non-joiner and joiner (needed by some scripts)
 _NEEDS_WORK = re.compile(r"[\\`*_\[\]<>~&|@:.#+=\-\d\s]|[^\x20-\x7e]")
 
@@ -85,21 +87,28 @@ def trusted(value: str) -> Markdown:
     return value if isinstance(value, Markdown) else Markdown(value)
 
 
+def _visible_char(c: str) -> str:
+    category = unicodedata.category(c)
+    if category in {"Zl", "Zp"}:
+        return "\n"
+    if category == "Cf" and c not in _KEEP_FORMAT:
+        return ""
+    if category == "Cc" and c != "\n":
+        return " "
+    return c
+
+
 def _visible(value: str) -> str:
     """Without control and invisible format characters; one newline between lines, none of them
     indented (an indented line is a code block)."""
     if not value.isascii():
-        value = "".join(
-            "\n"
-            if unicodedata.category(c) in {"Zl", "Zp"}
-            else ""
-            if unicodedata.category(c) == "Cf" and c not in _KEEP_FORMAT
-            else c
-            for c in value
-        )
+        value = "".join(_visible_char(c) for c in value)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = "".join(" " if (c < " " and c != "\n") or c == "\x7f" else c for c in value)
-    value = value.strip(" \t")
+    # no line break at either end (it would end the line the template put the value on), and
+    # at most one space where a line may start
+    value = _EDGE_BREAKS.sub(" ", value)
+    value = _LEADING.sub(" ", value)
     return _NEWLINES.sub("\n", value) if "\n" in value else value
 
 
@@ -114,7 +123,7 @@ def escape(value: object) -> Markdown:
     text = _ALWAYS.sub(r"\\\g<0>", text)
     text = _SCHEME.sub(r"\\:", text)
     text = _DOMAIN_DOT.sub(r"\\.", text)
-    text = _LINE_START.sub(r"\\\1", text)
+    text = _LINE_START.sub(r"\1\\\2", text)
     text = _ORDERED_ITEM.sub(r"\1\\\2", text)
     return Markdown(text)
 

@@ -31,7 +31,7 @@ import inspect
 import pkgutil
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -47,6 +47,10 @@ class Sample:
     function: str  # "cards.communities.community_list_card"
     card: dict[str, Any] | None
     error: str | None = None  # the card function (or the samples module) raised
+    # How it was built, so a test can build it again from other data (tests/unit/test_escaping.py)
+    build: Callable[..., dict[str, Any]] | None = None
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
 
 
 def sample(
@@ -61,7 +65,7 @@ def sample(
         card = function(*args, **kwargs)
     except Exception:
         return Sample(name, qualified, None, traceback.format_exc(limit=6))
-    return Sample(name, qualified, card)
+    return Sample(name, qualified, card, None, function, args, dict(kwargs))
 
 
 def card_modules() -> list[str]:
