@@ -199,3 +199,33 @@ async def test_a_64_kb_authorization_header_is_a_4xx_and_not_logged(
     logged = buffer.getvalue() + caplog.text + json.dumps([r.getMessage() for r in caplog.records])
     assert marker not in logged and "AAAAAAAA" not in logged
     assert any("content not logged" in r.getMessage() for r in caplog.records)
+
+
+async def test_every_bot_framework_endpoint_is_a_setting(
+    bot_factory: Any, issuer: TokenIssuer, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Black box: inbound metadata and issuer, outbound login URL and scope, all from settings,
+    all pointing at doubles on 127.0.0.1 (the outbound one over https, trusted via the standard
+    CA-bundle variable); nothing is faked inside the bot."""
+    from tests.support.login_double import LoginDouble
+
+    login = LoginDouble(APP_ID, "the-bot-secret", tmp_path).start()
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(login.cert_path))
+    try:
+        bot = await bot_factory(
+            **production(
+                issuer,
+                MICROSOFT_APP_PASSWORD="the-bot-secret",
+                TO_CHANNEL_FROM_BOT_LOGIN_URL=f"{login.base}/{TENANT}",
+                TO_CHANNEL_FROM_BOT_OAUTH_SCOPE="https://api.botframework.test",
+            )
+        )
+        bot.client.auth_header = "Bearer " + issuer.token(bot.connector.url)
+        response = await bot.client.say("help")
+        assert response.status == 201 and response.cards
+        assert bot.connector.authorizations[-1] == "Bearer bot-token-1"
+        assert login.requests[-1]["scope"] == "https://api.botframework.test/.default"
+        assert login.requests[-1]["client_id"] == APP_ID
+        assert all(path.startswith(f"/{TENANT}/") for path in login.paths)
+    finally:
+        login.stop()
