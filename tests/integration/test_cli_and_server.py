@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -217,3 +218,37 @@ def test_check_config_names_a_glossary_problem_and_its_place(tmp_path: Path) -> 
         "glossary[" in result.stdout
         and ".cops[0]: no community has the id 'SLUMS'" in result.stdout
     )
+
+
+def test_serve_refuses_to_run_unauthenticated_beyond_loopback(tmp_path: Path) -> None:
+    result = run(tmp_path, "serve", "--host", "0.0.0.0", "--port", str(free_port()))
+    assert result.returncode == 2
+    assert "no MICROSOFT_APP_ID is set" in result.stderr
+    assert "ALLOW_UNAUTHENTICATED=true" in result.stderr
+    checked = run(tmp_path, "check-config", HOST="0.0.0.0")
+    assert checked.returncode == 1 and "no MICROSOFT_APP_ID is set" in checked.stdout
+
+
+async def test_allow_unauthenticated_serves_beyond_loopback_with_a_warning(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [COPBOT, "serve", "--host", "0.0.0.0", "--port", str(port)],
+        env=_env(tmp_path, ALLOW_UNAUTHENTICATED="true"),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        await _wait_ready(f"http://127.0.0.1:{port}", process, timeout=60)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+        logged = [
+            json.loads(line) for line in process.stderr.read().splitlines() if line[:1] == "{"
+        ]
+        warning = [e for e in logged if e["event"] == "app.unauthenticated"]
+        assert warning and warning[0]["level"] == "warning"
+        assert "NOT authenticated" in warning[0]["warning"]
+    finally:
+        if process.poll() is None:
+            process.kill()
