@@ -52,6 +52,20 @@ def new_key(endorsements: list[str] | None = None) -> SigningKey:
     )
 
 
+def serve_in_thread(server: ThreadingHTTPServer) -> ThreadingHTTPServer:
+    """Serve in a daemon thread (the SDK's and MSAL's blocking fetches must not share our loop)."""
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
+    return server
+
+
+def stop_server(server: ThreadingHTTPServer | None) -> None:
+    if server is not None:
+        server.shutdown()
+        server.server_close()
+
+
 @dataclass
 class TokenIssuer:
     app_id: str
@@ -97,16 +111,11 @@ class TokenIssuer:
                 self.end_headers()
                 self.wfile.write(payload)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        self._server = serve_in_thread(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
         return self
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+        stop_server(self._server)
 
     def token(
         self,
