@@ -29,7 +29,7 @@ async def test_a_rejection_reason_and_a_name_are_not_live_markdown(bot_factory) 
         "membership.reject", {"request_id": request_id, "reason": reason}, decider
     )
     mark = bot.connector.mark()
-    await bot.services.features["outbox"].drain()
+    await bot.services.outbox.drain()
     told = [r.text for r in bot.connector.since(mark) if r.text and "evil" in r.text]
     assert told, "the requester was not told the reason"
     found = tokens(told[0])

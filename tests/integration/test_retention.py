@@ -105,7 +105,7 @@ async def test_a_reason_and_a_note_are_gone_from_every_table_after_retention(
         "membership.reject", {"request_id": request_id, "reason": reason}, focal_point
     )
     assert rejected.body["type"] == "application/vnd.microsoft.card.adaptive", rejected.body
-    await bot.services.features["outbox"].drain()  # the requester is told, with the reason
+    await bot.services.outbox.drain()  # the requester is told, with the reason
     copies = {(t, c) for t, c, v in await _cells(db) if "Quetzal" in v or "Okapi" in v}
     assert ("join_requests", "reason") in copies  # kept while it is needed
 
