@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import re
 import string
+import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 # Always: inline markup, HTML and entities, tables, mentions and e-mail autolinks.
@@ -43,7 +45,10 @@ _NEWLINES = re.compile(r"[ \t]*\n[\s]*")
 _LEADING = re.compile(r"^[ \t]+")
 _EDGE_BREAKS = re.compile(r"^\s*\n\s*|\s*\n\s*$")
 _KEEP_FORMAT = {"\u200c", "\u200d"}  # zero-width non-joiner and joiner (needed by some scripts)
-_NEEDS_WORK = re.compile(r"[\\`*_\[\]<>~&|@:.#+=\-\d\s]|[^\x20-\x7e]")
+# What may need work: markup characters, line starts (block markers, digits), dots and colons
+# (autolinks), controls and anything not ASCII (invisible characters).
+_NEEDS_WORK = re.compile(r"[\\`*_\[\]<>~&|@:.]|^[ \t#+=\-\d]|[\n\r\t]|[^\x20-\x7e]")
+_ASCII_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 
 
 class Markdown(str):
@@ -87,29 +92,34 @@ def trusted(value: str) -> Markdown:
     return value if isinstance(value, Markdown) else Markdown(value)
 
 
-def _visible_char(c: str) -> str:
-    category = unicodedata.category(c)
-    if category in {"Zl", "Zp"}:
-        return "\n"
-    if category == "Cf" and c not in _KEEP_FORMAT:
-        return ""
-    if category == "Cc" and c != "\n":
-        return " "
-    return c
+@cache
+def _invisible_table() -> dict[int, str | None]:
+    """str.translate table: format characters dropped (but the joiners), line and paragraph
+    separators as newlines, control characters but the newline as spaces. Built once."""
+    table: dict[int, str | None] = {}
+    for code in range(sys.maxunicode + 1):
+        category = unicodedata.category(chr(code))
+        if category == "Cf" and chr(code) not in _KEEP_FORMAT:
+            table[code] = None
+        elif category in ("Zl", "Zp"):
+            table[code] = "\n"
+        elif category == "Cc" and code != 0x0A:
+            table[code] = " "
+    return table
 
 
 def _visible(value: str) -> str:
     """Without control and invisible format characters; one newline between lines, none of them
-    indented (an indented line is a code block)."""
+    indented (an indented line is a code block), no line break at either end."""
     if not value.isascii():
-        value = "".join(_visible_char(c) for c in value)
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = "".join(" " if (c < " " and c != "\n") or c == "\x7f" else c for c in value)
-    # no line break at either end (it would end the line the template put the value on), and
-    # at most one space where a line may start
-    value = _EDGE_BREAKS.sub(" ", value)
-    value = _LEADING.sub(" ", value)
-    return _NEWLINES.sub("\n", value) if "\n" in value else value
+        value = value.translate(_invisible_table())
+    elif _ASCII_CONTROL.search(value):
+        value = _ASCII_CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\n" in value:
+        value = _NEWLINES.sub("\n", _EDGE_BREAKS.sub(" ", value))
+    if value[:1] in (" ", "\t"):
+        value = _LEADING.sub(" ", value)  # at most one space where a line may start
+    return value
 
 
 def escape(value: object) -> Markdown:
@@ -121,8 +131,10 @@ def escape(value: object) -> Markdown:
         return Markdown(text)
     text = _visible(text)
     text = _ALWAYS.sub(r"\\\g<0>", text)
-    text = _SCHEME.sub(r"\\:", text)
-    text = _DOMAIN_DOT.sub(r"\\.", text)
+    if ":" in text:
+        text = _SCHEME.sub(r"\\:", text)
+    if "." in text:
+        text = _DOMAIN_DOT.sub(r"\\.", text)
     text = _LINE_START.sub(r"\1\\\2", text)
     text = _ORDERED_ITEM.sub(r"\1\\\2", text)
     return Markdown(text)
