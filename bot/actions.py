@@ -1,9 +1,10 @@
 """What each card action may carry: one typed model per verb, checked before any handler runs.
 
-A card's `data` comes back from the client, so it is input like any other: a forged or damaged
-click (`question: 10**30`, `late: true` with `question: "abc"`, a list where a text belongs) is
-refused here with a clear answer, and handlers get the validated, coerced values (still a dict,
-with only the keys that were sent). A verb registered in `bot/features/*.py` without a model here
+A card's `data` comes back from the client, so it is input like any other. Ids that cannot name
+anything (`question: 10**30` or `"abc"`, a list as a request id) become ids of nothing, so the
+feature answers as for any unknown id; free text or flags of the wrong type (a list as a note,
+`late: "maybe"`) are refused here with a clear answer. Handlers get the validated, coerced values
+(still a dict, with only the keys that were sent). A verb registered in `bot/features/*.py` without a model here
 is refused too (fail closed); `tests/unit/test_actions.py` checks every registered verb has one.
 """
 
@@ -11,14 +12,43 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
 
 from bot.activity_model import validation_problem
 
 # SQLite and PostgreSQL integers are 64-bit signed; a larger id cannot name a row.
 MAX_ROW_ID = 2**63 - 1
-Key = Annotated[str, StringConstraints(max_length=200)]  # ids and names from the catalog/store
-Words = Annotated[str, StringConstraints(max_length=4000)]  # what a person typed in a card input
+MAX_KEY = 200
+
+
+def _as_key(value: object) -> str:
+    """An id as a text. Whatever does not look like one names nothing (""), so the feature answers
+    "I can't find it" as for any unknown id (tests/faults/test_fault_card_authorization.py)."""
+    if isinstance(value, str):
+        return value if len(value) <= MAX_KEY else ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def _as_row_id(value: object) -> int:
+    """A row id as an integer; anything that cannot be one (10**30, "abc", a list) is 0: no row."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip()[:20])
+    else:
+        return 0
+    return number if 0 <= number <= MAX_ROW_ID else 0
+
+
+# ids and names from the catalog or the store: coerced, never an error (an unknown id is answered)
+Key = Annotated[str, BeforeValidator(_as_key)]
+RowId = Annotated[int, BeforeValidator(_as_row_id)]
+# what a person typed in a card input: must be a text (another type is a damaged card)
+Words = Annotated[str, StringConstraints(max_length=4000)]
 
 
 class ActionData(BaseModel):
@@ -37,21 +67,21 @@ class Community(ActionData):
 
 class Join(ActionData):
     cop: Key = ""
-    role: Key | None = None
+    role: Key = ""
     note: Words | None = None
     confirm_primary: bool = False
 
 
 class Decision(ActionData):
     request_id: Key = ""
-    purpose: Key | None = None
+    purpose: Key = ""
     reason: Words | None = None
 
 
 class Leave(ActionData):
     cop: Key = ""
     confirmed: bool = False
-    new_primary: Key | None = None
+    new_primary: Key = ""
 
 
 class Occurrence(ActionData):
@@ -63,7 +93,7 @@ class Ask(Occurrence):
 
 
 class Answered(Occurrence):
-    question: int = Field(0, ge=0, le=MAX_ROW_ID)
+    question: RowId = 0
     late: bool = False
 
 

@@ -98,12 +98,31 @@ async def test_unknown_invoke_name_is_not_a_500(bot: RunningBot) -> None:
         {"occurrence": ["x"], "question": 1},
     ],
 )
-async def test_card_data_that_does_not_fit_its_verb_gets_an_answer_not_a_crash(
+async def test_card_ids_that_name_nothing_are_answered_not_a_crash(
     bot: RunningBot, data: dict
 ) -> None:
     with structlog.testing.capture_logs() as logs:
         executed = await bot.client.execute("meetings_answered", data)
         submitted = await bot.client.submit({"verb": "meetings_answered", **data})
+    assert not [e for e in logs if e["event"] == "turn.error"]
+    assert executed.status == 200 and executed.body["statusCode"] == 200
+    assert submitted.status == 201
+
+
+@pytest.mark.parametrize(
+    ("verb", "data"),
+    [
+        ("meetings_answered", {"question": 1, "late": "maybe"}),
+        ("join", {"cop": "UBS", "note": ["a", "list"]}),
+        ("membership.reject", {"request_id": "r", "reason": {"no": 1}}),
+    ],
+)
+async def test_card_data_of_the_wrong_type_gets_a_clear_answer(
+    bot: RunningBot, verb: str, data: dict
+) -> None:
+    with structlog.testing.capture_logs() as logs:
+        executed = await bot.client.execute(verb, data)
+        submitted = await bot.client.submit({"verb": verb, **data})
     assert not [e for e in logs if e["event"] == "turn.error"]
     assert executed.status == 200 and executed.body["statusCode"] == 400
     assert "could not use that button" in executed.body["value"]["message"]
@@ -111,7 +130,7 @@ async def test_card_data_that_does_not_fit_its_verb_gets_an_answer_not_a_crash(
 
 
 async def test_card_data_refusal_speaks_the_persons_language(bot: RunningBot) -> None:
-    response = await bot.client.execute("meetings_answered", {"question": 10**30}, locale="fr-FR")
+    response = await bot.client.execute("join", {"note": 5}, locale="fr-FR")
     assert "je n'ai pas pu utiliser ce bouton" in response.body["value"]["message"]
 
 
