@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import re
 import string
-import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
-from functools import cache
 from typing import Any
 
 # Always: inline markup, HTML and entities, tables, mentions and e-mail autolinks.
@@ -49,6 +47,7 @@ _KEEP_FORMAT = {"\u200c", "\u200d"}  # zero-width non-joiner and joiner (needed 
 # (autolinks), controls and anything not ASCII (invisible characters).
 _NEEDS_WORK = re.compile(r"[\\`*_\[\]<>~&|@:.]|^[ \t#+=\-\d]|[\n\r\t]|[^\x20-\x7e]")
 _ASCII_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 class Markdown(str):
@@ -92,28 +91,24 @@ def trusted(value: str) -> Markdown:
     return value if isinstance(value, Markdown) else Markdown(value)
 
 
-@cache
-def _invisible_table() -> dict[int, str | None]:
-    """str.translate table: format characters dropped (but the joiners), line and paragraph
-    separators as newlines, control characters but the newline as spaces. Built once."""
-    table: dict[int, str | None] = {}
-    for code in range(sys.maxunicode + 1):
-        category = unicodedata.category(chr(code))
-        if category == "Cf" and chr(code) not in _KEEP_FORMAT:
-            table[code] = None
-        elif category in ("Zl", "Zp"):
-            table[code] = "\n"
-        elif category == "Cc" and code != 0x0A:
-            table[code] = " "
-    return table
+def _visible_char(match: re.Match[str]) -> str:
+    """A non-ASCII character as shown: format characters dropped (but the joiners), line and
+    paragraph separators as newlines, control characters as spaces."""
+    c = match.group()
+    category = unicodedata.category(c)
+    if category == "Cf":
+        return c if c in _KEEP_FORMAT else ""
+    if category in ("Zl", "Zp"):
+        return "\n"
+    return " " if category == "Cc" else c
 
 
 def _visible(value: str) -> str:
     """Without control and invisible format characters; one newline between lines, none of them
     indented (an indented line is a code block), no line break at either end."""
     if not value.isascii():
-        value = value.translate(_invisible_table())
-    elif _ASCII_CONTROL.search(value):
+        value = _NON_ASCII.sub(_visible_char, value)
+    if _ASCII_CONTROL.search(value):
         value = _ASCII_CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
     if "\n" in value:
         value = _NEWLINES.sub("\n", _EDGE_BREAKS.sub(" ", value))
