@@ -9,6 +9,7 @@ from cards.elements import action_set, card, container, heading, submit, text
 from copbot.catalog import Catalog
 from copbot.glossary import Term
 from copbot.i18n import Lang, t
+from copbot.markup import Markdown, escape, plain
 
 
 def _written_for(term: Term, asked: str, lang: Lang) -> str:
@@ -28,22 +29,23 @@ def glossary_card(terms: list[Term], asked: str, catalog: Catalog, lang: Lang) -
         written = _written_for(term, asked, lang)
         meaning = term.meaning.get(lang)
         items: list[dict[str, Any]] = [
-            heading(written),
+            heading(escape(written)),
             text(t(lang, "glossary_means", abbreviation=written, meaning=meaning)),
         ]
-        lines.append(f"{written}: {meaning}")
+        lines.append(f"{plain(escape(written))}: {plain(escape(meaning))}")
         if term.community:
             items.append(text(t(lang, "glossary_is_community"), spacing="Small"))
         if term.note is not None:
-            items.append(text(term.note.get(lang), subtle=True, spacing="Small"))
+            items.append(text(escape(term.note.get(lang)), subtle=True, spacing="Small"))
         communities = [c for c in (catalog.get(cop) for cop in term.cops) if c is not None]
         if communities and not term.community:
             key = "glossary_related_one" if len(communities) == 1 else "glossary_related_many"
             items.append(text(t(lang, key), weight="Bolder"))
         for community in communities:
             if not term.community:
-                items.append(text(f"**{community.display_name(lang)}**", spacing="Small"))
-                items.append(text(community.lead.get(lang), spacing="None"))
+                name = escape(community.display_name(lang))
+                items.append(text(Markdown(f"**{name}**"), spacing="Small"))
+                items.append(text(escape(community.lead.get(lang)), spacing="None"))
             items.append(
                 action_set(
                     [
