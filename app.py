@@ -31,21 +31,25 @@ from bot.http_server import http_server_options
 from bot.proactive import BotNotifier
 from bot.route import MAX_BODY_BYTES, InboundPolicy, MessagesEndpoint
 from bot.router import Router
+from cards import approval as approval_cards
 from cards import meetings as meeting_cards
+from cards import membership as membership_cards
 from copbot.admins import Admins
 from copbot.catalog import Catalog, CatalogError, Problem, check_catalog, load_catalog
 from copbot.clock import Clock, SystemClock
 from copbot.directory import Directory
 from copbot.directory_metrics import InstrumentedDirectory
 from copbot.finder import Finder
+from copbot.i18n import Lang
 from copbot.meetings import Meetings
 from copbot.meetings.schedule import PostPolicy
 from copbot.membership import MembershipService, MembershipSettings
+from copbot.membership.delivery import NextMeeting
 from copbot.metrics import Metrics
-from copbot.outbox import Outbox
 from copbot.retention import RetentionPolicy, purge
 from copbot.services import BotConfig, Services
 from copbot.store import Database, DatabaseUnavailable
+from copbot.work.outbox import Outbox
 from graph.local_directory import LocalDirectory
 from scheduler.runner import Job, JobRunner
 from settings import DirectoryMode, LogFormat, Settings
@@ -241,6 +245,39 @@ def build_components(
     directory = InstrumentedDirectory(directory or build_directory(settings, db, clock), metrics)
     outbox = Outbox(db, clock)
     finder = Finder.of(catalog)
+    meetings = Meetings.build(
+        db=db,
+        catalog=catalog,
+        clock=clock,
+        notifier=notifier,
+        metrics=metrics,
+        cards=meeting_cards,
+        admins=admins,
+        policy=PostPolicy(
+            announce_days=settings.meetings_announce_days,
+            digest_hours=settings.meetings_digest_hours,
+            day_reminder=settings.meetings_day_reminder,
+        ),
+        base_url=settings.public_base_url,
+    )
+    membership = MembershipService.build(
+        db=db,
+        catalog=catalog,
+        directory=directory,
+        clock=clock,
+        outbox=outbox,
+        admins=admins,
+        notifier=notifier,
+        approval_cards=approval_cards,
+        welcome_cards=membership_cards,
+        settings=MembershipSettings(
+            reminder_days=settings.request_reminder_days,
+            escalation_days=settings.request_escalation_days,
+        ),
+        next_meeting=next_meeting_of(meetings),
+        skills_profile_url=settings.skills_profile_url,
+    )
+    membership.register(outbox)
     services = Services(
         catalog=catalog,
         db=db,
@@ -253,33 +290,8 @@ def build_components(
         admins=admins,
         finder=finder,
         glossary=finder.glossary,
-        membership=MembershipService(
-            db=db,
-            catalog=catalog,
-            directory=directory,
-            clock=clock,
-            outbox=outbox,
-            admins=admins,
-            settings=MembershipSettings(
-                reminder_days=settings.request_reminder_days,
-                escalation_days=settings.request_escalation_days,
-            ),
-        ),
-        meetings=Meetings.build(
-            db=db,
-            catalog=catalog,
-            clock=clock,
-            notifier=notifier,
-            metrics=metrics,
-            cards=meeting_cards,
-            admins=admins,
-            policy=PostPolicy(
-                announce_days=settings.meetings_announce_days,
-                digest_hours=settings.meetings_digest_hours,
-                day_reminder=settings.meetings_day_reminder,
-            ),
-            base_url=settings.public_base_url,
-        ),
+        membership=membership,
+        meetings=meetings,
     )
     metrics.add_refresher(outbox_metrics(outbox))
     runner = JobRunner()
@@ -300,6 +312,16 @@ def build_components(
         runner=runner,
         catalog_problems=catalog_problems,
     )
+
+
+def next_meeting_of(meetings: Meetings) -> NextMeeting:
+    """The welcome's "next meeting" line, from the meetings feature."""
+
+    async def next_meeting(cop_id: str, lang: Lang) -> tuple[str, datetime] | None:
+        occurrence = await meetings.calendar.next_occurrence(cop_id)
+        return (occurrence.title_in(lang), occurrence.starts_at) if occurrence else None
+
+    return next_meeting
 
 
 OUTBOX_INTERVAL_S = 30

@@ -1,9 +1,25 @@
-"""BotNotifier: proactive messages through the Bot Framework adapter (copbot.notifier.Notifier)."""
+"""BotNotifier: proactive messages through the Bot Framework adapter (copbot.notifier.Notifier).
+
+It translates what the SDK raises into the domain's outcomes (copbot/notifier.py), so the domain
+never sees an HTTP object:
+- Teams refused with 400, 403 (the bot may not write there: not installed, not in the roster,
+  blocked) or 404 (the conversation is gone): `Undeliverable`, with Teams' status, code and
+  message;
+- any other refusal (429, 412, 5xx...) or no answer (network, timeout): `DeliveryDeferred`, with
+  Teams' Retry-After when it sent one.
+An error inside the adapter's callback (the send after a conversation was created, an update)
+would reach the adapter's `on_turn_error` and be lost there: the callbacks keep it, and it is
+raised once the adapter returns, translated the same way.
+Status codes: https://learn.microsoft.com/microsoftteams/platform/bots/build-conversational-capability#status-codes-from-bot-conversational-apis
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import aiohttp
 import structlog
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -14,16 +30,23 @@ from botbuilder.schema import (
     ConversationParameters,
     ConversationReference,
 )
-from sqlalchemy import select
+from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.sdk_patches import CardContent
 from copbot.clock import Clock
-from copbot.notifier import NoConversation, SentMessage
+from copbot.notifier import (
+    DeliveryDeferred,
+    DeliveryError,
+    NoConversation,
+    SentMessage,
+    Undeliverable,
+)
 from copbot.store import Database, people
-from copbot.store.models import ConversationReference as ReferenceRow
 
 log = structlog.get_logger(__name__)
 CHANNEL = "msteams"
+# Refusals for good; every other one is tried again (Teams' retry guidance: 412, 429, 502-504).
+PERMANENT_STATUSES = frozenset({400, 403, 404})
 
 
 def message_activity(text: str | None, card: dict[str, Any] | None) -> Activity:
@@ -52,17 +75,18 @@ class BotNotifier:
     ) -> SentMessage:
         activity = message_activity(text, card)
         stored = await people.get_reference(self.db, f"user:{person_id}")
-        if stored is not None:
-            return await self._send_in(ConversationReference().deserialize(stored), activity)
-        template = await self._any_reference()
-        params = ConversationParameters(
-            is_group=False,
-            bot=template.bot,
-            members=[ChannelAccount(id=person_id)],
-            tenant_id=self.tenant_id or None,
-            channel_data={"tenant": {"id": self.tenant_id}} if self.tenant_id else None,
-        )
-        sent = await self._create(template, params, activity, remember_as=f"user:{person_id}")
+        with delivery_errors():
+            if stored is not None:
+                return await self._send_in(ConversationReference().deserialize(stored), activity)
+            template = await self._any_reference()
+            params = ConversationParameters(
+                is_group=False,
+                bot=template.bot,
+                members=[ChannelAccount(id=person_id)],
+                tenant_id=self.tenant_id or None,
+                channel_data={"tenant": {"id": self.tenant_id}} if self.tenant_id else None,
+            )
+            sent = await self._create(template, params, activity, remember_as=f"user:{person_id}")
         log.info("proactive.chat_created", person_id=person_id)
         return sent
 
@@ -71,19 +95,20 @@ class BotNotifier:
     ) -> SentMessage:
         """A new thread in the channel; the bot must be installed in its team."""
         template_row = await people.get_reference(self.db, f"channel:{channel_id}")
-        template = (
-            ConversationReference().deserialize(template_row)
-            if template_row is not None
-            else await self._any_reference(kind="channel")
-        )
-        params = ConversationParameters(
-            is_group=True,
-            bot=template.bot,
-            channel_data={"channel": {"id": channel_id}},
-            activity=message_activity(text, card),
-            tenant_id=self.tenant_id or None,
-        )
-        return await self._create(template, params, None, remember_as=None)
+        with delivery_errors():
+            template = (
+                ConversationReference().deserialize(template_row)
+                if template_row is not None
+                else await self._any_reference(kind="channel")
+            )
+            params = ConversationParameters(
+                is_group=True,
+                bot=template.bot,
+                channel_data={"channel": {"id": channel_id}},
+                activity=message_activity(text, card),
+                tenant_id=self.tenant_id or None,
+            )
+            return await self._create(template, params, None, remember_as=None)
 
     async def update_card(self, sent: SentMessage, card: dict[str, Any]) -> None:
         reference = ConversationReference(
@@ -93,21 +118,33 @@ class BotNotifier:
         )
         activity = message_activity(None, card)
         activity.id = sent.activity_id
+        failures: list[Exception] = []
 
         async def update(context: TurnContext) -> None:
-            await context.update_activity(activity)
+            try:
+                await context.update_activity(activity)
+            except Exception as exc:  # raised below, once the adapter returns
+                failures.append(exc)
 
-        await self.adapter.continue_conversation(reference, update, bot_app_id=self.app_id)
+        with delivery_errors():
+            await self.adapter.continue_conversation(reference, update, bot_app_id=self.app_id)
+            _raise_first(failures)
 
     # -- internals --------------------------------------------------------------------------
     async def _send_in(self, reference: ConversationReference, activity: Activity) -> SentMessage:
         result: dict[str, str] = {}
+        failures: list[Exception] = []
 
         async def send(context: TurnContext) -> None:
-            response = await context.send_activity(activity)
+            try:
+                response = await context.send_activity(activity)
+            except Exception as exc:  # raised below, once the adapter returns
+                failures.append(exc)
+                return
             result["id"] = response.id if response else ""
 
         await self.adapter.continue_conversation(reference, send, bot_app_id=self.app_id)
+        _raise_first(failures)
         return SentMessage(reference.conversation.id, result.get("id", ""), reference.service_url)
 
     async def _create(
@@ -119,6 +156,7 @@ class BotNotifier:
         remember_as: str | None,
     ) -> SentMessage:
         result: dict[str, str] = {}
+        failures: list[Exception] = []
 
         async def created(context: TurnContext) -> None:
             conversation_id = context.activity.conversation.id
@@ -136,21 +174,65 @@ class BotNotifier:
                     self.clock.now(),
                 )
             if activity is not None:
-                response = await context.send_activity(activity)
+                try:
+                    response = await context.send_activity(activity)
+                except Exception as exc:  # raised below, once the adapter returns
+                    failures.append(exc)
+                    return
                 result["id"] = response.id if response else ""
 
         await self.adapter.create_conversation(
             self.app_id, created, params, CHANNEL, template.service_url, None
         )
+        _raise_first(failures)
         return SentMessage(result["conversation_id"], result.get("id", ""), template.service_url)
 
     async def _any_reference(self, kind: str | None = None) -> ConversationReference:
         """The most recent reference: it tells the service URL and the bot's own account."""
-        query = select(ReferenceRow.reference).order_by(ReferenceRow.updated_at.desc()).limit(1)
-        if kind:
-            query = query.where(ReferenceRow.kind == kind)
-        async with self.db.session() as session:
-            row = await session.scalar(query)
+        row = await people.latest_reference(self.db, kind=kind)
         if row is None:
             raise NoConversation("the bot has not been reached through Teams yet")
         return ConversationReference().deserialize(row)
+
+
+def _raise_first(failures: list[Exception]) -> None:
+    if failures:
+        raise failures[0]
+
+
+@contextmanager
+def delivery_errors() -> Iterator[None]:
+    """What the SDK raises, as the domain's `Undeliverable` / `DeliveryDeferred`."""
+    try:
+        yield
+    except DeliveryError:
+        raise
+    except HttpOperationError as exc:
+        raise refusal(exc) from exc
+    except (ClientRequestError, aiohttp.ClientError, TimeoutError) as exc:
+        raise DeliveryDeferred(f"Teams could not be reached ({type(exc).__name__})") from exc
+
+
+def refusal(exc: HttpOperationError) -> DeliveryError:
+    """An answer of the Bot Connector service that is not a success."""
+    response = exc.response
+    # The raw response: aiohttp's (`status`) with our sender, requests' (`status_code`) else.
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
+    error = getattr(exc.error, "error", None)
+    code = getattr(error, "code", None) or None
+    message = str(getattr(error, "message", None) or "")[:200]
+    reason = f"Teams answered {status or 'an error'}" + (f" ({code})" if code else "")
+    if message:
+        reason += f": {message}"
+    if status in PERMANENT_STATUSES:
+        return Undeliverable(reason, status=status, code=code)
+    headers = getattr(response, "headers", None) or {}
+    return DeliveryDeferred(reason, status=status, retry_after=_seconds(headers.get("Retry-After")))
+
+
+def _seconds(value: str | None) -> float | None:
+    """Retry-After as delta-seconds (what Teams sends); an HTTP date is left to the backoff."""
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None

@@ -97,7 +97,7 @@ def requests(
     """Join requests waiting for focal points, approved ones not yet in the group, failed work."""
 
     async def work(services: Services) -> tuple[dict[str, Any], datetime]:
-        return await services.membership.requests_report(), services.clock.now()
+        return await services.membership.reports.requests_report(), services.clock.now()
 
     report, now = _run(work)
     if as_json:
@@ -124,7 +124,7 @@ def retry(
         chosen = await outbox.retry_failed(None if all_failed else list(ids or []))
         if run and chosen:
             await outbox.drain()
-        report = await services.membership.requests_report()
+        report = await services.membership.reports.requests_report()
         return chosen, report["failed"]
 
     chosen, still = _run(work)

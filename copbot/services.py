@@ -18,8 +18,8 @@ from copbot.meetings import Meetings
 from copbot.membership import MembershipService
 from copbot.metrics import Metrics
 from copbot.notifier import Notifier
-from copbot.outbox import Outbox
 from copbot.store import Database
+from copbot.work.outbox import Outbox
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Joining a CoP: requests, focal-point decisions, memberships, the directory (through the outbox)."""
+"""Joining a CoP: requests, focal-point decisions, memberships, reminders, delivery of cards and
+messages, the directory group (through the outbox). `MembershipService` holds one service per job."""
 
 from copbot.membership.model import (
     DecisionOutcome,
@@ -16,7 +17,8 @@ from copbot.membership.model import (
     Role,
     Status,
 )
-from copbot.membership.service import MembershipService, MembershipSettings
+from copbot.membership.reminders import MembershipSettings
+from copbot.membership.service import MembershipService
 
 __all__ = [
     "DecisionOutcome",

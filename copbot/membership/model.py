@@ -28,8 +28,8 @@ class Status(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-# Outbox kinds. The domain performs the directory ones; bot/features/membership.py delivers the
-# messages and cards (it renders them with cards/membership.py).
+# Outbox kinds (copbot/membership/queue.py queues them): copbot/membership/directory_work.py does
+# the directory ones, copbot/membership/delivery.py delivers the cards and messages.
 ADD_TO_GROUP = "membership.add"
 REMOVE_FROM_GROUP = "membership.remove"
 SEND_CARD = "membership.card"

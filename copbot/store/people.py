@@ -79,6 +79,19 @@ async def get_reference(db: Database, key: str) -> dict[str, Any] | None:
     return row
 
 
+async def latest_reference(db: Database, *, kind: str | None = None) -> dict[str, Any] | None:
+    """The most recently stored reference (of this kind: "personal" | "channel"), if any."""
+    query = (
+        select(ConversationReference.reference)
+        .order_by(ConversationReference.updated_at.desc())
+        .limit(1)
+    )
+    if kind:
+        query = query.where(ConversationReference.kind == kind)
+    async with db.session() as session:
+        return await session.scalar(query)
+
+
 async def get_person(db: Database, person_id: str) -> Person | None:
     async with db.session() as session:
         return await session.get(Person, person_id)

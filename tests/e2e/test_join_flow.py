@@ -38,8 +38,8 @@ async def test_ask_join_approve_welcome_and_my_communities(
     await chat.send_message("my communities")
     await chat.wait_for_card(f"{UBS} · Primary")
 
-    service = components.services.membership
-    mine = await service.my_communities("4f39e9cf-f3b8-41da-92e5-5d8a0203a448")
+    memberships = components.services.membership.memberships
+    mine = await memberships.my_communities("4f39e9cf-f3b8-41da-92e5-5d8a0203a448")
     assert [(m.cop_id, m.role.value, m.added) for m in mine.memberships] == [
         ("UBS", "primary", True)
     ]

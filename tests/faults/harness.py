@@ -31,7 +31,7 @@ import aiohttp
 import asyncpg
 import yaml
 
-from cards.membership import APPROVE
+from cards.approval import APPROVE
 from tests.fakes.connector import FakeConnector, Record, card_text
 from tests.fakes.graph_fake import GraphFake
 from tests.support.bot_client import (

@@ -12,7 +12,6 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
@@ -25,8 +24,8 @@ import app as composition
 from cli.requests import report_lines
 from copbot.clock import FakeClock
 from copbot.notifier import NoConversation
-from copbot.outbox import Outbox
 from copbot.store import Database, audit, people
+from copbot.work.outbox import Outbox
 from graph.client import RetryPolicy
 from graph.directory import GraphDirectory
 from tests.conftest import RunningBot, make_settings
@@ -334,7 +333,7 @@ async def test_an_outage_then_recovery_after_a_restart_gives_one_add(
         )
         await outbox_of(first.bot).drain()
         assert set(adds(graph)) == {503}
-        report = await first.bot.services.membership.requests_report()
+        report = await first.bot.services.membership.reports.requests_report()
         lines = report_lines(report, clock.now())
         assert "Approved, not yet in the group (1):" in lines
         waiting = next(line for line in lines if "approved by Bruno Costa" in line)
@@ -358,7 +357,7 @@ async def test_an_outage_then_recovery_after_a_restart_gives_one_add(
         assert graph.member_ids(GROUPS["UBS"]) == [ALICE.aad_id]
         assert len(welcomes(connector)) == 1
         assert len(approval_cards_of(connector, BRUNO)) == 1  # no card was sent twice
-        report = await second.bot.services.membership.requests_report()
+        report = await second.bot.services.membership.reports.requests_report()
         assert report == {"pending": [], "approved_not_added": [], "failed": []}
     finally:
         await second.stop()
@@ -448,19 +447,19 @@ async def test_pending_requests_are_recalled_then_escalated_to_an_admin_who_deci
 ) -> None:
     bot = graph_bot
     await ask_to_join_ubs(bot)
-    service = bot.services.membership
+    reminders = bot.services.membership.reminders
     bot.clock.advance(days=2, hours=23)
-    await service.remind_pending()
+    await reminders.remind_pending()
     await outbox_of(bot).drain()
     assert len(approval_cards_of(bot.connector, BRUNO)) == 1
     bot.clock.advance(hours=1)
-    await service.remind_pending()
+    await reminders.remind_pending()
     await outbox_of(bot).drain()
     for user in (BRUNO, CARMEN):
         reminder = approval_cards_of(bot.connector, user)[-1]
         assert "Reminder: this request has been waiting since" in card_text(reminder.card)
     bot.clock.advance(days=4)
-    await service.remind_pending()
+    await reminders.remind_pending()
     await outbox_of(bot).drain()
     [escalation] = approval_cards_of(bot.connector, ERIN)
     assert "Escalated to the CoP Bot admins" in card_text(escalation.card)
@@ -500,7 +499,7 @@ async def test_when_no_focal_point_can_be_reached_the_person_is_told_it_waits(
     assert len(told) == 1  # two undeliverable cards, one message
     undeliverable = await audit.entries(bot.services.db, actions=["membership.card_undeliverable"])
     assert len(undeliverable) == 2
-    report = await bot.services.membership.requests_report()
+    report = await bot.services.membership.reports.requests_report()
     assert len(report["pending"]) == 1 and len(report["failed"]) == 2
 
 
@@ -640,25 +639,14 @@ async def test_a_card_the_connector_could_not_take_is_sent_later_once(
     bot_factory: Callable[..., Any], tmp_path: Path
 ) -> None:
     bot = await bot_factory(CATALOG_OVERLAY_PATH=local_overlay(tmp_path))
-    notifier = bot.services.notifier
-    real_send = notifier.send_to_person
-    busy = [True]
-
-    class ServiceUnavailable(Exception):
-        response = SimpleNamespace(status_code=503)  # as the connector client raises it
-
-    async def busy_once(person_id: str, **kwargs: Any) -> Any:
-        if person_id == BRUNO.aad_id and busy:
-            busy.clear()
-            raise ServiceUnavailable("Teams answered 503")
-        return await real_send(person_id, **kwargs)
-
-    notifier.send_to_person = busy_once  # type: ignore[method-assign]
+    busy = bot.connector.hold(("create",))  # Bruno's new chat: Teams answers 503 this once
     await bot.client.say("join UBS as a secondary", ALICE)
+    await asyncio.wait_for(busy.arrived.wait(), 5)
+    busy.drop()
     await outbox_of(bot).drain()
     assert approval_cards_of(bot.connector, BRUNO) == []
     [item] = await outbox_of(bot).items()
-    assert item.status == "pending" and "503" in (item.last_error or "")
+    assert item.status == "pending" and "Teams answered 503" in (item.last_error or "")
     bot.clock.advance(minutes=1)
     await outbox_of(bot).drain()
     assert len(approval_cards_of(bot.connector, BRUNO)) == 1

@@ -1,30 +1,28 @@
-"""The membership rules on SQLite and PostgreSQL, through MembershipService (no Teams).
+"""The membership rules on SQLite and PostgreSQL, through the domain's job services (no Teams).
 
 The directory is an in-memory fake here (the Graph fake is used in test_membership_flow.py);
-cards and messages are outbox rows, asserted as queued work.
+cards and messages are outbox rows, asserted as queued work: only the directory work is
+registered on this outbox (their delivery is tested in test_membership_delivery.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import yaml
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from cards import approval as approval_cards
+from cards import membership as membership_cards
 from copbot.admins import Admins
-from copbot.catalog import Catalog, parse_catalog
 from copbot.clock import FakeClock
 from copbot.directory import (
-    AddOutcome,
     DirectoryError,
     DirectoryUnavailable,
     DirectoryUser,
-    RemoveOutcome,
 )
 from copbot.membership import (
     DecisionResult,
@@ -32,89 +30,36 @@ from copbot.membership import (
     LeaveResult,
     MembershipService,
     PrimaryResult,
-    Requester,
     Role,
     Status,
 )
-from copbot.outbox import Outbox, OutboxPolicy
+from copbot.notifier import SentMessage, Undeliverable
 from copbot.store import Database, audit
 from copbot.store.membership_models import JoinRequest, Membership, OutboxItem
-from tests.conftest import ROOT
-
-ALICE = Requester("a1a1a1a1-0000-4000-8000-000000000001", "Alice Wanjiru", "en")
-BRUNO = "b2b2b2b2-0000-4000-8000-000000000002"  # UBS focal point
-CARMEN = "c3c3c3c3-0000-4000-8000-000000000003"  # UBS and CC focal point
-DANIEL = "d4d4d4d4-0000-4000-8000-000000000004"  # nobody's focal point
-ERIN = "e5e5e5e5-0000-4000-8000-000000000005"  # an admin
-
-
-def catalog() -> Catalog:
-    overlay = {
-        "communities": {
-            "UBS": {
-                "focal_points": [
-                    {"name": "Bruno Costa", "email": "bruno@un.org", "aad_object_id": BRUNO},
-                    {"name": "Carmen Ruiz", "email": "carmen@un.org", "aad_object_id": CARMEN},
-                    {"name": "No Id Yet", "email": "noid@un.org", "aad_object_id": ""},
-                ]
-            },
-            "CC": {
-                "focal_points": [
-                    {"name": "Carmen Ruiz", "email": "carmen@un.org", "aad_object_id": CARMEN}
-                ]
-            },
-            "LHS": {
-                "focal_points": [
-                    {"name": "Carmen Ruiz", "email": "carmen@un.org", "aad_object_id": CARMEN}
-                ],
-                "focal_points_channel_id": "19:lhs-focal-points@thread.tacv2",
-            },
-        }
-    }
-    text = (ROOT / "catalog" / "communities.yaml").read_text(encoding="utf-8")
-    return parse_catalog(text, "communities.yaml", yaml.safe_dump(overlay))
+from copbot.work.outbox import Outbox
+from copbot.work.policy import Backoff, RetryPolicy
+from tests.support.membership_world import (
+    ALICE,
+    BRUNO,
+    CARMEN,
+    DANIEL,
+    ERIN,
+    MemoryDirectory,
+    catalog,
+)
 
 
-class MemoryDirectory:
-    """Just enough of copbot.directory.Directory, with a queue of failures to inject."""
+class NoTeams:
+    """This world has no Teams (its cards and messages stay queued): nothing is ever sent."""
 
-    def __init__(self) -> None:
-        self.groups: dict[str, set[str]] = defaultdict(set)
-        self.users: dict[str, DirectoryUser] = {}
-        self.adds: list[tuple[str, str]] = []
-        self.removes: list[tuple[str, str]] = []
-        self.failures: list[Exception] = []
+    async def send_to_person(self, person_id: str, **kwargs: Any) -> SentMessage:
+        raise Undeliverable("no Teams in this test")
 
-    async def get_user(self, key: str) -> DirectoryUser | None:
-        return self.users.get(key)
+    async def send_to_channel(self, channel_id: str, **kwargs: Any) -> SentMessage:
+        raise Undeliverable("no Teams in this test")
 
-    async def find_users(self, keys: Sequence[str]) -> dict[str, DirectoryUser | None]:
-        return {k: self.users.get(k) for k in keys}
-
-    async def is_member(self, group_id: str, user_id: str) -> bool:
-        return user_id in self.groups[group_id]
-
-    async def add_member(self, group_id: str, user_id: str) -> AddOutcome:
-        if self.failures:
-            raise self.failures.pop(0)
-        self.adds.append((group_id, user_id))
-        if user_id in self.groups[group_id]:
-            return AddOutcome.ALREADY_MEMBER
-        self.groups[group_id].add(user_id)
-        return AddOutcome.ADDED
-
-    async def add_members(self, group_id: str, user_ids: Sequence[str]) -> dict[str, Any]:
-        return {u: await self.add_member(group_id, u) for u in user_ids}
-
-    async def remove_member(self, group_id: str, user_id: str) -> RemoveOutcome:
-        self.removes.append((group_id, user_id))
-        if user_id not in self.groups[group_id]:
-            return RemoveOutcome.NOT_MEMBER
-        self.groups[group_id].discard(user_id)
-        return RemoveOutcome.REMOVED
-
-    async def list_members(self, group_id: str) -> list[str]:
-        return sorted(self.groups[group_id])
+    async def update_card(self, sent: SentMessage, card: dict[str, Any]) -> None:
+        raise Undeliverable("no Teams in this test")
 
 
 class World:
@@ -123,27 +68,33 @@ class World:
         self.clock = FakeClock()
         self.directory = MemoryDirectory()
         self.catalog = catalog()
-        self.outbox = Outbox(db, self.clock, policy=OutboxPolicy(jitter=0))
-        self.service = MembershipService(
+        self.outbox = Outbox(
+            db, self.clock, policy=RetryPolicy(schedule=Backoff(base=30, cap=3600, jitter=0))
+        )
+        self.membership = MembershipService.build(
             db=db,
             catalog=self.catalog,
             directory=self.directory,  # type: ignore[arg-type]
             clock=self.clock,
             outbox=self.outbox,
             admins=Admins.of([ERIN]),
+            notifier=NoTeams(),
+            approval_cards=approval_cards,
+            welcome_cards=membership_cards,
         )
+        self.membership.directory_work.register(self.outbox)
 
     async def queued(self, kind: str | None = None) -> list[OutboxItem]:
         items = await self.outbox.items(statuses=("pending", "failed", "done"))
         return [i for i in items if kind is None or i.kind == kind]
 
     async def ask(self, cop: str, role: Role | None = Role.SECONDARY, **kw: Any) -> Any:
-        return await self.service.request_join(ALICE, cop, role, **kw)
+        return await self.membership.requests.request_join(ALICE, cop, role, **kw)
 
     async def approved_member(self, cop: str, role: Role) -> None:
         outcome = await self.ask(cop, role, confirm_primary=True)
         assert outcome.result == JoinResult.CREATED, outcome
-        decided = await self.service.decide(outcome.request.id, ERIN, approve=True)
+        decided = await self.membership.decisions.decide(outcome.request.id, ERIN, approve=True)
         assert decided.result == DecisionResult.DECIDED
         await self.outbox.drain()
 
@@ -212,7 +163,7 @@ async def test_someone_already_in_the_group_is_told_and_nothing_is_sent(world: W
     assert outcome.result == JoinResult.ALREADY_MEMBER
     assert outcome.recorded_from_directory
     assert await world.queued() == []
-    mine = await world.service.my_communities(ALICE.id)
+    mine = await world.membership.memberships.my_communities(ALICE.id)
     assert [m.cop_id for m in mine.memberships] == ["UBS"]
     again = await world.ask("UBS", Role.SECONDARY)
     assert again.result == JoinResult.ALREADY_MEMBER and not again.recorded_from_directory
@@ -236,7 +187,7 @@ async def test_choosing_a_new_primary_asks_to_confirm_and_keeps_the_old_as_secon
     assert await world.queued("membership.card") != []  # only UBS's cards so far
     assert len(await world.queued("membership.card")) == 2
     await world.approved_member("CC", Role.PRIMARY)
-    mine = await world.service.my_communities(ALICE.id)
+    mine = await world.membership.memberships.my_communities(ALICE.id)
     assert [(m.cop_id, m.role) for m in mine.memberships] == [
         ("CC", Role.PRIMARY),
         ("UBS", Role.SECONDARY),
@@ -248,24 +199,30 @@ async def test_choosing_a_new_primary_asks_to_confirm_and_keeps_the_old_as_secon
 
 async def test_only_focal_points_of_that_cop_or_admins_decide(world: World) -> None:
     request = (await world.ask("UBS")).request
-    refused = await world.service.decide(request.id, DANIEL, approve=True)
+    refused = await world.membership.decisions.decide(request.id, DANIEL, approve=True)
     assert refused.result == DecisionResult.REFUSED
     assert refused.request.status == Status.PENDING
     [entry] = await audit.entries(world.db, actions=["membership.decision_refused"])
     assert entry.actor == DANIEL and entry.subject == f"request:{request.id}"
     cc_only = await world.ask("CC")
-    assert (await world.service.decide(cc_only.request.id, BRUNO, approve=True)).result == (
-        DecisionResult.REFUSED
-    )  # Bruno is UBS's focal point, not CC's
-    by_admin = await world.service.decide(request.id, ERIN.upper(), approve=False, reason="no")
+    assert (
+        await world.membership.decisions.decide(cc_only.request.id, BRUNO, approve=True)
+    ).result == (DecisionResult.REFUSED)  # Bruno is UBS's focal point, not CC's
+    by_admin = await world.membership.decisions.decide(
+        request.id, ERIN.upper(), approve=False, reason="no"
+    )
     assert by_admin.result == DecisionResult.DECIDED
     assert by_admin.request.decided_by == ERIN
 
 
 async def test_a_decision_happens_once_and_later_clicks_see_it(world: World) -> None:
     request = (await world.ask("UBS", Role.PRIMARY)).request
-    first = await world.service.decide(request.id, BRUNO, approve=True, actor_name="Bruno Costa")
-    later = await world.service.decide(request.id, CARMEN, approve=False, reason="too late")
+    first = await world.membership.decisions.decide(
+        request.id, BRUNO, approve=True, actor_name="Bruno Costa"
+    )
+    later = await world.membership.decisions.decide(
+        request.id, CARMEN, approve=False, reason="too late"
+    )
     assert first.result == DecisionResult.DECIDED
     assert later.result == DecisionResult.ALREADY_DECIDED
     assert later.request.status == Status.APPROVED
@@ -277,7 +234,7 @@ async def test_a_decision_happens_once_and_later_clicks_see_it(world: World) -> 
 async def test_concurrent_clicks_make_one_decision_and_one_add(world: World) -> None:
     request = (await world.ask("UBS", Role.PRIMARY)).request
     clicks = [
-        world.service.decide(request.id, actor, approve=actor != CARMEN)
+        world.membership.decisions.decide(request.id, actor, approve=actor != CARMEN)
         for actor in (BRUNO, CARMEN, BRUNO, CARMEN, ERIN, BRUNO)
     ]
     outcomes = await asyncio.gather(*clicks)
@@ -294,7 +251,7 @@ async def test_concurrent_clicks_make_one_decision_and_one_add(world: World) -> 
 
 
 async def test_unknown_request(world: World) -> None:
-    outcome = await world.service.decide("nope", BRUNO, approve=True)
+    outcome = await world.membership.decisions.decide("nope", BRUNO, approve=True)
     assert outcome.result == DecisionResult.NOT_FOUND
 
 
@@ -303,13 +260,13 @@ async def test_unknown_request(world: World) -> None:
 
 async def test_approval_adds_to_the_group_once_then_welcomes(world: World) -> None:
     request = (await world.ask("UBS", Role.PRIMARY)).request
-    await world.service.decide(request.id, BRUNO, approve=True)
+    await world.membership.decisions.decide(request.id, BRUNO, approve=True)
     await world.outbox.drain()
     assert world.directory.adds == [("local:UBS", ALICE.id)]
     [welcome] = await world.queued("membership.notify")
     assert welcome.payload == {"request_id": request.id, "event": "welcome"}
-    assert (await world.service.get_request(request.id)).added_at == world.clock.now()
-    mine = await world.service.my_communities(ALICE.id)
+    assert (await world.membership.requests.get_request(request.id)).added_at == world.clock.now()
+    mine = await world.membership.memberships.my_communities(ALICE.id)
     assert mine.memberships[0].added
     [added] = await audit.entries(world.db, actions=["membership.added"])
     assert added.details["outcome"] == "added"
@@ -318,7 +275,7 @@ async def test_approval_adds_to_the_group_once_then_welcomes(world: World) -> No
 async def test_already_a_member_counts_as_done(world: World) -> None:
     request = (await world.ask("UBS")).request
     world.directory.groups["local:UBS"].add(ALICE.id)  # added by hand meanwhile
-    await world.service.decide(request.id, BRUNO, approve=True)
+    await world.membership.decisions.decide(request.id, BRUNO, approve=True)
     await world.outbox.drain()
     [item] = await world.queued("membership.add")
     assert item.status == "done"
@@ -332,9 +289,9 @@ async def test_a_throttled_directory_is_tried_again_after_retry_after(world: Wor
         DirectoryUnavailable("429", retry_after=120, status=429),
         DirectoryUnavailable("503", status=503),
     ]
-    await world.service.decide(request.id, BRUNO, approve=True)
+    await world.membership.decisions.decide(request.id, BRUNO, approve=True)
     await world.outbox.drain()
-    report = await world.service.requests_report()
+    report = await world.membership.reports.requests_report()
     [waiting] = report["approved_not_added"]
     assert waiting["request_id"] == request.id and "429" in waiting["last_error"]
     world.clock.advance(seconds=120)
@@ -342,7 +299,7 @@ async def test_a_throttled_directory_is_tried_again_after_retry_after(world: Wor
     world.clock.advance(seconds=60)  # the 503 had no Retry-After: backoff
     await world.outbox.drain()
     assert world.directory.adds == [("local:UBS", ALICE.id)]
-    assert (await world.service.requests_report())["approved_not_added"] == []
+    assert (await world.membership.reports.requests_report())["approved_not_added"] == []
     deferred = await audit.entries(world.db, actions=["membership.add_deferred"])
     assert [e.details["status"] for e in deferred] == [429, 503]
 
@@ -350,9 +307,9 @@ async def test_a_throttled_directory_is_tried_again_after_retry_after(world: Wor
 async def test_a_refused_add_fails_with_its_reason_and_is_audited(world: World) -> None:
     request = (await world.ask("UBS")).request
     world.directory.failures = [DirectoryError("Graph refused (403): needs permission")]
-    await world.service.decide(request.id, BRUNO, approve=True)
+    await world.membership.decisions.decide(request.id, BRUNO, approve=True)
     await world.outbox.drain()
-    report = await world.service.requests_report()
+    report = await world.membership.reports.requests_report()
     [failed] = report["failed"]
     assert failed["kind"] == "membership.add" and "403" in failed["last_error"]
     [entry] = await audit.entries(world.db, actions=["membership.add_failed"])
@@ -364,10 +321,12 @@ async def test_a_refused_add_fails_with_its_reason_and_is_audited(world: World) 
 
 async def test_rejection_tells_the_requester_with_the_reason(world: World) -> None:
     request = (await world.ask("UBS")).request
-    await world.service.decide(request.id, CARMEN, approve=False, reason=" Join  PFE instead ")
+    await world.membership.decisions.decide(
+        request.id, CARMEN, approve=False, reason=" Join  PFE instead "
+    )
     [notify] = await world.queued("membership.notify")
     assert notify.payload["event"] == "rejected"
-    assert (await world.service.get_request(request.id)).reason == "Join PFE instead"
+    assert (await world.membership.requests.get_request(request.id)).reason == "Join PFE instead"
     assert await world.queued("membership.add") == []
 
 
@@ -378,23 +337,27 @@ async def test_make_primary_and_leave(world: World) -> None:
     await world.approved_member("UBS", Role.PRIMARY)
     await world.approved_member("CC", Role.SECONDARY)
     await world.approved_member("PFE", Role.SECONDARY)
-    made = await world.service.make_primary(ALICE.id, "CC")
+    made = await world.membership.memberships.make_primary(ALICE.id, "CC")
     assert made.result == PrimaryResult.DONE and made.previous == "UBS"
-    assert (await world.service.make_primary(ALICE.id, "CC")).result == (
+    assert (await world.membership.memberships.make_primary(ALICE.id, "CC")).result == (
         PrimaryResult.ALREADY_PRIMARY
     )
-    assert (await world.service.make_primary(ALICE.id, "LHS")).result == PrimaryResult.NOT_MEMBER
+    assert (
+        await world.membership.memberships.make_primary(ALICE.id, "LHS")
+    ).result == PrimaryResult.NOT_MEMBER
 
-    ask = await world.service.leave(ALICE.id, "CC")
+    ask = await world.membership.memberships.leave(ALICE.id, "CC")
     assert ask.result == LeaveResult.CONFIRM and ask.was_primary
     assert sorted(ask.others) == ["PFE", "UBS"]
-    left = await world.service.leave(ALICE.id, "CC", confirmed=True, new_primary="PFE")
+    left = await world.membership.memberships.leave(
+        ALICE.id, "CC", confirmed=True, new_primary="PFE"
+    )
     assert left.result == LeaveResult.LEFT and left.new_primary == "PFE"
-    again = await world.service.leave(ALICE.id, "CC", confirmed=True)
+    again = await world.membership.memberships.leave(ALICE.id, "CC", confirmed=True)
     assert again.result == LeaveResult.NOT_MEMBER  # a double click removes once
     await world.outbox.drain()
     assert world.directory.removes == [("local:CC", ALICE.id)]
-    mine = await world.service.my_communities(ALICE.id)
+    mine = await world.membership.memberships.my_communities(ALICE.id)
     assert [(m.cop_id, m.role) for m in mine.memberships] == [
         ("PFE", Role.PRIMARY),
         ("UBS", Role.SECONDARY),
@@ -403,8 +366,10 @@ async def test_make_primary_and_leave(world: World) -> None:
 
 async def test_a_pending_request_can_be_withdrawn(world: World) -> None:
     await world.ask("UBS")
-    assert (await world.service.leave(ALICE.id, "UBS")).result == LeaveResult.CONFIRM_WITHDRAW
-    done = await world.service.leave(ALICE.id, "UBS", confirmed=True)
+    assert (
+        await world.membership.memberships.leave(ALICE.id, "UBS")
+    ).result == LeaveResult.CONFIRM_WITHDRAW
+    done = await world.membership.memberships.leave(ALICE.id, "UBS", confirmed=True)
     assert done.result == LeaveResult.WITHDRAWN
     assert (await world.ask("UBS")).result == JoinResult.CREATED  # may ask again
 
@@ -412,9 +377,9 @@ async def test_a_pending_request_can_be_withdrawn(world: World) -> None:
 async def test_leaving_before_the_add_happens_adds_no_one(world: World) -> None:
     request = (await world.ask("UBS")).request
     world.directory.failures = [DirectoryUnavailable("503", status=503)]
-    await world.service.decide(request.id, BRUNO, approve=True)
+    await world.membership.decisions.decide(request.id, BRUNO, approve=True)
     await world.outbox.drain()
-    await world.service.leave(ALICE.id, "UBS", confirmed=True)
+    await world.membership.memberships.leave(ALICE.id, "UBS", confirmed=True)
     world.clock.advance(hours=2)
     await world.outbox.drain()
     assert world.directory.adds == []
@@ -426,23 +391,23 @@ async def test_leaving_before_the_add_happens_adds_no_one(world: World) -> None:
 
 async def test_pending_requests_are_recalled_then_escalated_once(world: World) -> None:
     request = (await world.ask("UBS")).request
-    assert await world.service.remind_pending() == {"reminded": 0, "escalated": 0}
+    assert await world.membership.reminders.remind_pending() == {"reminded": 0, "escalated": 0}
     world.clock.advance(days=3)
-    assert await world.service.remind_pending() == {"reminded": 1, "escalated": 0}
-    assert await world.service.remind_pending() == {"reminded": 0, "escalated": 0}
+    assert await world.membership.reminders.remind_pending() == {"reminded": 1, "escalated": 0}
+    assert await world.membership.reminders.remind_pending() == {"reminded": 0, "escalated": 0}
     reminders = [
         c for c in await world.queued("membership.card") if c.payload["purpose"] == "reminder"
     ]
     assert sorted(c.payload["recipient"] for c in reminders) == sorted([BRUNO, CARMEN])
     world.clock.advance(days=4)
-    assert await world.service.remind_pending() == {"reminded": 0, "escalated": 1}
+    assert await world.membership.reminders.remind_pending() == {"reminded": 0, "escalated": 1}
     escalations = [
         c for c in await world.queued("membership.card") if c.payload["purpose"] == "escalation"
     ]
     assert [c.payload["recipient"] for c in escalations] == [ERIN]
-    await world.service.decide(request.id, ERIN, approve=True)
+    await world.membership.decisions.decide(request.id, ERIN, approve=True)
     world.clock.advance(days=30)
-    assert await world.service.remind_pending() == {"reminded": 0, "escalated": 0}
+    assert await world.membership.reminders.remind_pending() == {"reminded": 0, "escalated": 0}
 
 
 # -- what the database itself guarantees ----------------------------------------------------------
@@ -486,9 +451,9 @@ async def test_two_primaries_approved_at_the_same_instant_leave_one_primary(
     ubs = (await world.ask("UBS", Role.PRIMARY)).request
     cc = (await world.ask("CC", Role.PRIMARY)).request
     await asyncio.gather(
-        world.service.decide(ubs.id, BRUNO, approve=True),
-        world.service.decide(cc.id, CARMEN, approve=True),
+        world.membership.decisions.decide(ubs.id, BRUNO, approve=True),
+        world.membership.decisions.decide(cc.id, CARMEN, approve=True),
     )
-    mine = await world.service.my_communities(ALICE.id)
+    mine = await world.membership.memberships.my_communities(ALICE.id)
     assert sorted(m.cop_id for m in mine.memberships) == ["CC", "UBS"]
     assert [m.role for m in mine.memberships].count(Role.PRIMARY) == 1

@@ -4,6 +4,7 @@ picked up again after a crash, and shared safely by two workers on one database.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import timedelta
 from typing import Any
 
@@ -12,15 +13,16 @@ from sqlalchemy import func, select
 
 from copbot.clock import FakeClock
 from copbot.directory import DirectoryError, DirectoryUnavailable
-from copbot.outbox import Outbox, OutboxPolicy, PermanentFailure, Retry
 from copbot.store import Database
 from copbot.store.membership_models import OutboxItem
+from copbot.work.outbox import Outbox, PermanentFailure, Retry
+from copbot.work.policy import Backoff, RetryPolicy
 
-FAST = OutboxPolicy(base_delay=10, max_delay=100, jitter=0, max_attempts=4, lease_seconds=60)
+FAST = RetryPolicy(max_attempts=4, schedule=Backoff(base=10, cap=100, jitter=0), lease_seconds=60)
 
 
 def outbox_on(db: Database, clock: FakeClock, **policy: Any) -> Outbox:
-    return Outbox(db, clock, policy=OutboxPolicy(**{**FAST.__dict__, **policy}))
+    return Outbox(db, clock, policy=dataclasses.replace(FAST, **policy))
 
 
 async def enqueue(outbox: Outbox, kind: str, payload: dict[str, Any], key: str) -> bool:
@@ -197,7 +199,7 @@ async def test_two_workers_on_two_engines_do_each_item_exactly_once(db_url: str)
     done: list[tuple[str, int]] = []
 
     def worker(db: Database, name: str) -> Outbox:
-        outbox = Outbox(db, clock, policy=OutboxPolicy(batch_size=7))
+        outbox = Outbox(db, clock, batch_size=7)
 
         async def handler(payload: dict[str, Any]) -> None:
             await asyncio.sleep(0.001)  # let the other worker interleave

@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> None:
 
     outbox = components.services.outbox
     if args.outbox_base_delay is not None:
-        outbox.policy = dataclasses.replace(outbox.policy, base_delay=args.outbox_base_delay)
+        schedule = dataclasses.replace(outbox.policy.schedule, base=args.outbox_base_delay)
+        outbox.policy = dataclasses.replace(outbox.policy, schedule=schedule)
     if args.outbox_interval is not None:  # replaces the feature's job of the same id
         components.runner.add(
             Job(

@@ -8,12 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.features import build_router
-from bot.features.membership import parse_join
+from bot.features.membership.words import parse_join
+from cards.approval import APPROVE, REFRESH, REJECT, approval_card
 from cards.membership import (
-    APPROVE,
-    REFRESH,
-    REJECT,
-    approval_card,
     leave_confirm_card,
     my_communities_card,
     role_question_card,
@@ -22,7 +19,7 @@ from cards.membership import (
 from copbot.catalog import load_catalog
 from copbot.i18n import fold
 from copbot.membership import MembershipView, MyCommunities, RequestView, Role, Status
-from copbot.outbox import OutboxPolicy
+from copbot.work.policy import Backoff, RetryPolicy
 from tests.conftest import ROOT
 from tests.fakes.connector import card_text
 
@@ -268,7 +265,7 @@ def test_the_welcome_links_the_team_the_skills_profile_and_suggests_a_cross_cutt
 
 
 def test_backoff_honours_retry_after_and_doubles_otherwise() -> None:
-    policy = OutboxPolicy(base_delay=30, max_delay=3600, jitter=0)
+    policy = RetryPolicy(schedule=Backoff(base=30, cap=3600, jitter=0))
     assert policy.delay(1, 12.5) == 12.5
     assert policy.delay(3, 0) == policy.min_delay  # never a hot loop
     assert [policy.delay(n, None) for n in (1, 2, 3)] == [30, 60, 120]

@@ -35,7 +35,8 @@ async def show_calendar(turn: Turn, services: Services) -> None:
 async def my_cop_ids(services: Services, person_id: str) -> list[str]:
     """The CoPs a person belongs to, and those they are a focal point of."""
     ids: set[str] = {c.id for c in services.catalog.focal_point_of(person_id)}
-    ids |= {m.cop_id for m in (await services.membership.my_communities(person_id)).memberships}
+    mine = await services.membership.memberships.my_communities(person_id)
+    ids |= {m.cop_id for m in mine.memberships}
     return [c for c in services.catalog.ids() if c in ids]
 
 

@@ -1,4 +1,5 @@
-"""Samples of the joining cards: approval in every state, the person's questions and answers."""
+"""Samples of the joining cards: the person's questions and answers, "my communities", the welcome
+(the approval card's samples are in approval.py)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,11 @@ from dataclasses import replace
 from datetime import timedelta
 
 from cards.membership import (
-    FOR_ESCALATION,
-    FOR_REMINDER,
-    FOR_REQUEST,
-    approval_card,
     confirm_primary_card,
     leave_confirm_card,
     my_communities_card,
     primary_not_member_card,
     role_question_card,
-    unknown_request_card,
     welcome_card,
     withdraw_confirm_card,
 )
@@ -53,13 +49,6 @@ def samples() -> list[Sample]:
     approved = request(
         Status.APPROVED, decided_by=PEOPLE[0][0], decided_by_name=PEOPLE[0][1], decided_at=NOW
     )
-    rejected = request(
-        Status.REJECTED,
-        decided_by=PEOPLE[1][0],
-        decided_by_name=PEOPLE[1][1],
-        decided_at=NOW,
-        reason="Please join the <Water> sub-group first — see **guidance**",
-    )
     mine = MyCommunities(
         memberships=[
             MembershipView("UBS", Role.PRIMARY, NOW - timedelta(days=300), True),
@@ -70,55 +59,6 @@ def samples() -> list[Sample]:
     out: list[Sample] = []
     for lang in LANGS:
         out += [
-            sample(
-                approval_card,
-                request(),
-                ubs,
-                lang,
-                actionable=True,
-                refresh_user_ids=FOCAL_POINTS,
-                label=f"pending-{lang}",
-            ),
-            sample(
-                approval_card,
-                request(),
-                ubs,
-                lang,
-                actionable=True,
-                purpose=FOR_REMINDER,
-                refresh_user_ids=FOCAL_POINTS,
-                label=f"reminder-{lang}",
-            ),
-            sample(
-                approval_card,
-                request(),
-                ubs,
-                lang,
-                actionable=True,
-                purpose=FOR_ESCALATION,
-                label=f"escalation-{lang}",
-            ),
-            sample(
-                approval_card,
-                request(),
-                ubs,
-                lang,
-                actionable=False,
-                purpose=FOR_REQUEST,
-                notice="Only the focal points of this CoP can decide.",
-                label=f"read-only-{lang}",
-            ),
-            sample(approval_card, approved, ubs, lang, actionable=False, label=f"approved-{lang}"),
-            sample(approval_card, rejected, ubs, lang, actionable=False, label=f"rejected-{lang}"),
-            sample(
-                approval_card,
-                request(cop_id="GONE"),
-                None,
-                lang,
-                actionable=False,
-                label=f"community-removed-{lang}",
-            ),
-            sample(unknown_request_card, lang, label=lang),
             sample(role_question_card, ubs, lang, None, label=f"first-{lang}"),
             sample(role_question_card, lhs, lang, ubs, "a note", label=f"has-primary-{lang}"),
             sample(confirm_primary_card, lhs, ubs, lang, label=lang),

@@ -1,4 +1,4 @@
-"""The outbox: work that must happen exactly once, eventually, whatever fails in between.
+"""The outbox: work that must happen at least once, eventually, whatever fails in between.
 
 A state change that implies outside work (a directory add, a message, a card update) writes an
 outbox row *in the same transaction* (`enqueue`, with a unique dedupe key, so the same work is
@@ -6,16 +6,20 @@ never queued twice). Workers (`run_once`) claim due rows, run the handler regist
 kind, and record the outcome:
 
 - done: the handler returned;
-- again later: it raised `Retry` or `DirectoryUnavailable` (or anything unexpected): the row
-  waits `Retry-After` when the failure gave one, else an exponential backoff, and is tried again,
-  also after a restart (the row is in the database);
+- again later: it raised `Retry` or `DirectoryUnavailable` (or anything unexpected, logged with
+  its traceback): the row waits `Retry-After` when the failure gave one, else the backoff of
+  `copbot.work.policy.RetryPolicy` (the one retry policy of CoP Bot), and is tried again, also
+  after a restart (the row is in the database);
 - failed: it raised `PermanentFailure` / `DirectoryError`, or ran out of attempts; the reason
-  is kept, `copbot requests` shows it and `copbot retry` puts it back in the queue.
+  is kept, the kind's `on_failed` hook runs in the same transaction, `copbot requests` shows it
+  and `copbot retry` puts it back in the queue.
 
 Claims are safe with several instances on one database: on PostgreSQL with
 `SELECT ... FOR UPDATE SKIP LOCKED`; on SQLite (one writer at a time) with a single UPDATE that
-takes the rows. A claim is a lease: a worker that dies mid-item leaves it to be claimed again when
-the lease expires, so handlers must be idempotent (the directory's "already a member" is "done").
+takes the rows. A claim is a lease (`RetryPolicy.lease_seconds`): a worker that dies mid-item
+leaves it to be claimed again when the lease expires, so a handler may run more than once and
+must be idempotent (the directory's "already a member" is "done"; a card already recorded as
+sent is not sent again).
 
 Time comes from the injected clock, so tests move a `FakeClock` and call `run_once()`.
 """
@@ -26,7 +30,6 @@ import asyncio
 import contextlib
 import itertools
 import os
-import random
 import socket
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -43,6 +46,7 @@ from copbot.directory import DirectoryError, DirectoryUnavailable
 from copbot.store import Database
 from copbot.store.membership_models import OutboxItem
 from copbot.store.upsert import insert_ignore
+from copbot.work.policy import RetryPolicy
 
 log = structlog.get_logger(__name__)
 
@@ -65,21 +69,8 @@ class PermanentFailure(Exception):
     """Trying again will not help: mark the item failed with this reason."""
 
 
-@dataclass(frozen=True)
-class OutboxPolicy:
-    max_attempts: int = 20  # with the delays below: about a day of trying before "failed"
-    base_delay: float = 30.0  # seconds before the 2nd attempt; doubles each time
-    max_delay: float = 3600.0
-    min_delay: float = 1.0  # even a "Retry-After: 0" waits this long (no hot loop)
-    jitter: float = 0.1  # up to +10 % on computed backoffs, so a recovered service is not stampeded
-    lease_seconds: float = 300.0  # longer than the slowest handler (Graph calls retry in-process)
-    batch_size: int = 20
-
-    def delay(self, attempts: int, hint: float | None) -> float:
-        if hint is not None:
-            return max(self.min_delay, hint)
-        base = min(self.max_delay, self.base_delay * (2 ** max(0, attempts - 1)))
-        return max(self.min_delay, base * (1 + random.uniform(0, self.jitter)))
+# How many due items one claim takes (and runs concurrently).
+BATCH_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -94,12 +85,16 @@ class Outbox:
         db: Database,
         clock: Clock,
         *,
-        policy: OutboxPolicy | None = None,
+        policy: RetryPolicy | None = None,
+        batch_size: int = BATCH_SIZE,
         owner: str | None = None,
     ):
         self.db = db
         self.clock = clock
-        self.policy = policy or OutboxPolicy()
+        # The default: 20 attempts, 30 s doubling up to an hour (about a day before "failed"),
+        # leases of 300 s (longer than the slowest handler: Graph calls retry in-process).
+        self.policy = policy or RetryPolicy()
+        self.batch_size = batch_size
         self.owner = (owner or f"{socket.gethostname()[:24]}:{os.getpid()}:{uuid.uuid4().hex[:8]}")[
             :48
         ]
@@ -187,7 +182,7 @@ class Outbox:
         """Claim the items due now, run them (concurrently), record outcomes; returns the count."""
         if not self._kinds:
             return 0
-        claimed = await self._claim(limit or self.policy.batch_size)
+        claimed = await self._claim(limit or self.batch_size)
         if claimed:
             batch = asyncio.ensure_future(
                 asyncio.gather(*(self._run(item, token) for item, token in claimed))
@@ -217,7 +212,7 @@ class Outbox:
                 await asyncio.wait_for(asyncio.shield(runner), timeout)
             except TimeoutError:
                 runner.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
+                with contextlib.suppress(asyncio.CancelledError):
                     await runner
 
     # -- claiming ---------------------------------------------------------------------------

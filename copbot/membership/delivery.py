@@ -1,0 +1,344 @@
+"""Delivering what the membership workflow says to people: approval cards to focal points (and
+admins, and focal-points channels), the cards' updates after a decision, and the requester's
+messages (welcome, rejection, "still waiting"). Outbox kinds `membership.card`,
+`membership.card_update` and `membership.notify`.
+
+It depends on ports only: `copbot.notifier.Notifier` (how a message reaches Teams) and the card
+functions (`ApprovalCards`, `WelcomeCards`: the modules `cards.approval` and `cards.membership`,
+passed in by app.py), so it never imports Teams code.
+
+What a send ends in (every send goes through `_send` / `_update`):
+- delivered: the Notifier returned a `SentMessage`; an approval card is recorded
+  (`approval_cards`, with its activity id) so that it can be updated after the decision;
+- `DeliveryDeferred` (throttled, Teams down): the outbox tries again, after Teams' Retry-After
+  when it gave one, else with the backoff of `copbot.work.policy`;
+- `Undeliverable` (the bot may not write there): the item fails with Teams' reason; for an
+  approval card the failure is audited (`membership.card_undeliverable`) and the requester is told
+  their request waits (once per request, whatever the number of cards that failed).
+Issue 11 extends exactly these two functions: outcomes recorded per card, reaching people through
+an app install on `Undeliverable`, escalation when no focal point is reachable.
+
+Idempotent, as outbox handlers must be: a card already recorded for (request, recipient, purpose)
+is not sent again; a card whose request was decided before it went out is not sent at all; a card
+recorded after the decision is updated at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from copbot.admins import Admins
+from copbot.catalog import Catalog, Community
+from copbot.i18n import Lang, lang_from_locale, t
+from copbot.membership import audience
+from copbot.membership.model import (
+    CHANNEL_PREFIX,
+    FOR_REQUEST,
+    NOTIFY_REQUESTER,
+    REJECTED,
+    SEND_CARD,
+    UPDATE_CARD,
+    WAITING,
+    WELCOME,
+    RequestView,
+    Status,
+)
+from copbot.membership.queue import MembershipQueue
+from copbot.membership.records import MembershipRecords
+from copbot.notifier import DeliveryDeferred, Notifier, SentMessage, Undeliverable
+from copbot.store import people
+from copbot.store.membership_models import ApprovalCard
+from copbot.work.outbox import Outbox, PermanentFailure, Retry
+
+log = structlog.get_logger(__name__)
+
+
+class ApprovalCards(Protocol):
+    """What delivery needs of `cards.approval` (app.py passes the module)."""
+
+    def approval_card(
+        self,
+        request: RequestView,
+        community: Community | None,
+        lang: Lang,
+        *,
+        actionable: bool,
+        refresh_user_ids: Sequence[str] = (),
+        purpose: str = FOR_REQUEST,
+        notice: str | None = None,
+    ) -> dict[str, Any]: ...
+
+
+class WelcomeCards(Protocol):
+    """What delivery needs of `cards.membership` (app.py passes the module)."""
+
+    def welcome_card(
+        self,
+        request: RequestView,
+        community: Community,
+        lang: Lang,
+        *,
+        next_meeting: tuple[str, datetime] | None = None,
+        skills_profile_url: str = "",
+        cross_cutting: Sequence[Community] = (),
+    ) -> dict[str, Any]: ...
+
+
+# The CoP's next meeting for the welcome: (title in that language, start), or None.
+NextMeeting = Callable[[str, Lang], Awaitable[tuple[str, datetime] | None]]
+
+
+async def no_meetings(cop_id: str, lang: Lang) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class CardDelivery:
+    records: MembershipRecords
+    catalog: Catalog
+    admins: Admins
+    queue: MembershipQueue
+    notifier: Notifier
+    approval_cards: ApprovalCards
+    welcome_cards: WelcomeCards
+    next_meeting: NextMeeting = no_meetings
+    skills_profile_url: str = ""
+
+    def register(self, outbox: Outbox) -> None:
+        outbox.register(SEND_CARD, self.send_card, on_failed=self._card_undeliverable)
+        outbox.register(UPDATE_CARD, self.update_card)
+        outbox.register(NOTIFY_REQUESTER, self.notify_requester)
+
+    # -- the approval card, as each viewer sees it ------------------------------------------
+    async def approval_card(
+        self,
+        request: RequestView,
+        lang: Lang,
+        *,
+        actionable: bool,
+        purpose: str,
+        notice: str | None = None,
+    ) -> dict[str, Any]:
+        """The approval card of `request` (also the answer to a click or a refresh)."""
+        return self.approval_cards.approval_card(
+            request,
+            self.catalog.get(request.cop_id),
+            lang,
+            actionable=actionable,
+            refresh_user_ids=await self.refresh_user_ids(request, purpose),
+            purpose=purpose,
+            notice=notice,
+        )
+
+    async def refresh_user_ids(self, request: RequestView, purpose: str) -> list[str]:
+        """Who gets the card's automatic refresh (Teams `refresh.userIds`): the deciders, as
+        Teams user ids ("8:orgid:<Entra object id>") and, when a conversation with them gave it,
+        the bot-scoped id ("29:...")."""
+        community = self.catalog.get(request.cop_id)
+        ids: list[str] = []
+        for person_id in audience.deciders(self.admins, community, purpose):
+            reference = await people.get_reference(self.records.db, f"user:{person_id}")
+            channel_id = ((reference or {}).get("user") or {}).get("id")
+            if channel_id:
+                ids.append(channel_id)
+            ids.append(f"8:orgid:{person_id}")
+        return ids
+
+    # -- membership.card --------------------------------------------------------------------
+    async def send_card(self, payload: dict[str, Any]) -> None:
+        request_id = str(payload["request_id"])
+        recipient = str(payload["recipient"])
+        purpose = str(payload.get("purpose") or FOR_REQUEST)
+        if await self._card_recorded(request_id, recipient, purpose):
+            return
+        request = await self.records.get_request(request_id)
+        if request is None or not request.is_pending:
+            return  # decided (or withdrawn) before this card went out: nothing to ask any more
+        lang = await self._lang_of(recipient)
+        card = await self.approval_card(request, lang, actionable=True, purpose=purpose)
+        sent = await self._send("approval card", recipient, card=card)
+        await self._card_sent(request_id, recipient, purpose, sent)
+        log.info("membership.card_sent", request_id=request_id, purpose=purpose)
+
+    async def _card_recorded(self, request_id: str, recipient: str, purpose: str) -> bool:
+        async with self.records.db.session() as session:
+            found = await session.scalar(
+                select(ApprovalCard.id).where(
+                    ApprovalCard.request_id == request_id,
+                    ApprovalCard.recipient == recipient,
+                    ApprovalCard.purpose == purpose,
+                )
+            )
+        return found is not None
+
+    async def _card_sent(
+        self, request_id: str, recipient: str, purpose: str, sent: SentMessage
+    ) -> None:
+        """Record a delivered approval card; if the request was decided meanwhile, queue its
+        update at once (the decision did not know this card yet)."""
+        now = self.records.now()
+        async with self.records.db.session() as session:
+            card = ApprovalCard(
+                request_id=request_id,
+                recipient=recipient[:200],
+                purpose=purpose,
+                conversation_id=sent.conversation_id,
+                activity_id=sent.activity_id,
+                service_url=sent.service_url,
+                sent_at=now,
+            )
+            session.add(card)
+            await session.flush()
+            status = await self.records.status_of(session, request_id)
+            decided = bool(status) and status != Status.PENDING
+            if decided and status is not None:
+                await self.queue.card_update(session, card.id, status)
+            self.records.audit(
+                session,
+                "membership.card_sent",
+                f"request:{request_id}",
+                at=now,
+                recipient=recipient,
+                purpose=purpose,
+            )
+        if decided:
+            self.queue.kick()
+
+    async def _card_undeliverable(
+        self, session: AsyncSession, payload: dict[str, Any], reason: str
+    ) -> None:
+        """A card could not be delivered for good: audit it, tell the requester they wait."""
+        request_id = str(payload["request_id"])
+        self.records.audit(
+            session,
+            "membership.card_undeliverable",
+            f"request:{request_id}",
+            recipient=str(payload["recipient"]),
+            reason=reason[:300],
+        )
+        if await self.records.status_of(session, request_id) == Status.PENDING:
+            await self.queue.notify(session, request_id, WAITING)
+
+    # -- membership.card_update -------------------------------------------------------------
+    async def update_card(self, payload: dict[str, Any]) -> None:
+        async with self.records.db.session() as session:
+            row = await session.get(ApprovalCard, int(payload["card_id"]))
+        if row is None:
+            return
+        request = await self.records.get_request(row.request_id)
+        if request is None:
+            return
+        lang = await self._lang_of(row.recipient)
+        card = await self.approval_card(
+            request, lang, actionable=request.is_pending, purpose=row.purpose
+        )
+        sent = SentMessage(row.conversation_id, row.activity_id, row.service_url)
+        await self._update("card update", sent, card)
+
+    # -- membership.notify ------------------------------------------------------------------
+    async def notify_requester(self, payload: dict[str, Any]) -> None:
+        request = await self.records.get_request(str(payload["request_id"]))
+        if request is None:
+            return
+        event = str(payload.get("event"))
+        lang = lang_from_locale(request.lang)
+        community = self.catalog.get(request.cop_id)
+        cop = community.display_name(lang) if community else request.cop_id
+        text: str | None = None
+        card: dict[str, Any] | None = None
+        if event == WELCOME and community is not None:
+            card = await self._welcome_card(request, community, lang)
+        elif event == REJECTED:
+            text = t(lang, "membership_rejected", name=request.decided_by_name or "—", cop=cop)
+            if request.reason:
+                text += " " + t(lang, "membership_rejected_reason", reason=request.reason)
+            elif community is not None:
+                emails = ", ".join(fp.email for fp in community.focal_points)
+                text += " " + t(lang, "membership_rejected_no_reason", emails=emails)
+        elif event == WAITING:
+            if not request.is_pending:
+                return
+            text = t(lang, "membership_waiting", cop=cop)
+        else:
+            return
+        await self._send(f"{event} message", request.person_id, text=text, card=card)
+        log.info("membership.requester_told", request_id=request.id, kind=event)
+
+    async def _welcome_card(
+        self, request: RequestView, community: Community, lang: Lang
+    ) -> dict[str, Any]:
+        return self.welcome_cards.welcome_card(
+            request,
+            community,
+            lang,
+            next_meeting=await self._next_meeting(community.id, lang),
+            skills_profile_url=self.skills_profile_url,
+            cross_cutting=await self._cross_cutting_to_suggest(request, community),
+        )
+
+    async def _next_meeting(self, cop_id: str, lang: Lang) -> tuple[str, datetime] | None:
+        """The welcome goes out without the next meeting if the meetings feature fails."""
+        try:
+            return await self.next_meeting(cop_id, lang)
+        except Exception:  # another feature's failure must not stop the welcome
+            log.exception("membership.next_meeting_failed", cop_id=cop_id)
+            return None
+
+    async def _cross_cutting_to_suggest(
+        self, request: RequestView, community: Community
+    ) -> list[Community]:
+        if community.cross_cutting:
+            return []
+        mine = await self.records.my_communities(request.person_id)
+        return [
+            c
+            for c in self.catalog.cross_cutting()
+            if not mine.is_member(c.id) and not mine.is_pending(c.id)
+        ]
+
+    # -- sending: the one place a delivery outcome is decided -------------------------------
+    async def _send(
+        self,
+        what: str,
+        recipient: str,
+        *,
+        text: str | None = None,
+        card: dict[str, Any] | None = None,
+    ) -> SentMessage:
+        """Send to a person (their object id) or a channel (`channel:<id>`)."""
+        with _outcome(what):
+            if recipient.startswith(CHANNEL_PREFIX):
+                channel_id = recipient.removeprefix(CHANNEL_PREFIX)
+                return await self.notifier.send_to_channel(channel_id, text=text, card=card)
+            return await self.notifier.send_to_person(recipient, text=text, card=card)
+
+    async def _update(self, what: str, sent: SentMessage, card: dict[str, Any]) -> None:
+        with _outcome(what):
+            await self.notifier.update_card(sent, card)
+
+    async def _lang_of(self, recipient: str) -> Lang:
+        """A person's language as Teams last told it; channels read English."""
+        if recipient.startswith(CHANNEL_PREFIX):
+            return "en"
+        person = await people.get_person(self.records.db, recipient)
+        return lang_from_locale(person.locale) if person else "en"
+
+
+@contextmanager
+def _outcome(what: str) -> Iterator[None]:
+    """A failed send becomes the outbox's outcome: `Retry` (after Teams' Retry-After when it
+    gave one) or `PermanentFailure` (with Teams' reason)."""
+    try:
+        yield
+    except Undeliverable as exc:
+        raise PermanentFailure(f"{what}: {exc.reason}") from exc
+    except DeliveryDeferred as exc:
+        raise Retry(f"{what}: {exc.reason}", after=exc.retry_after) from exc
