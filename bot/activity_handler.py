@@ -85,7 +85,7 @@ class CopBot(TeamsActivityHandler):
             await write
         except Exception as exc:  # try again on their next message
             self._seen.pop(person_id, None)
-            log.warning("people.remember_failed", error=type(exc).__name__)
+            log.warning("people.remember_failed", error=type(exc).__name__, exc_info=True)
 
     # -- messages ---------------------------------------------------------------------------
     async def on_message_activity(self, turn_context: TurnContext) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+import aiohttp
 import structlog
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity
+from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from copbot.services import Services
 from copbot.store import people
@@ -47,8 +49,12 @@ async def member_profile(turn_context: TurnContext) -> tuple[str, str | None]:
     try:
         async with asyncio.timeout(5):
             member = await TeamsInfo.get_member(turn_context, sender.id)
-    except Exception as exc:  # the roster is a nicety: greet without a name
+    except (HttpOperationError, ClientRequestError, aiohttp.ClientError, TimeoutError) as exc:
+        # Teams did not answer, or not with the member: the roster is a nicety, greet without it.
         log.info("profile.unavailable", reason=type(exc).__name__)
+        return "", None
+    except Exception:  # a bug: greet without a name all the same, and say so
+        log.warning("profile.lookup_failed", exc_info=True)
         return "", None
     return member.name or "", member.email or member.user_principal_name
 

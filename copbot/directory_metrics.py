@@ -1,7 +1,13 @@
-"""A Directory that counts and times every call of the directory it wraps."""
+"""A Directory that counts and times every call of the directory it wraps.
+
+`copbot_directory_calls_total{operation, outcome}`: outcome is the call's result (`added`,
+`already_member`, `removed`, `not_member`, `ok`), `unavailable` (throttled, down), `error` (refused,
+or anything unexpected: a bug must not count as a success) or `cancelled`.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
@@ -36,6 +42,12 @@ class InstrumentedDirectory:
             outcome = "unavailable"
             raise
         except DirectoryError:
+            outcome = "error"
+            raise
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            raise
+        except Exception:
             outcome = "error"
             raise
         finally:
