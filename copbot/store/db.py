@@ -121,6 +121,8 @@ def _run_upgrade(connection: Connection) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = connection
+    # The history has one head (tests/integration/test_migrations.py keeps it so); "heads" also
+    # upgrades a database made by a release whose history had several.
     command.upgrade(cfg, "heads")
 
 
