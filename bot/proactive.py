@@ -15,7 +15,7 @@ Status codes: https://learn.microsoft.com/microsoftteams/platform/bots/build-con
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -118,33 +118,28 @@ class BotNotifier:
         )
         activity = message_activity(None, card)
         activity.id = sent.activity_id
-        failures: list[Exception] = []
+        callback = _Callback()
 
+        @callback
         async def update(context: TurnContext) -> None:
-            try:
-                await context.update_activity(activity)
-            except Exception as exc:  # raised below, once the adapter returns
-                failures.append(exc)
+            await context.update_activity(activity)
 
         with delivery_errors():
             await self.adapter.continue_conversation(reference, update, bot_app_id=self.app_id)
-            _raise_first(failures)
+            callback.raise_failure()
 
     # -- internals --------------------------------------------------------------------------
     async def _send_in(self, reference: ConversationReference, activity: Activity) -> SentMessage:
         result: dict[str, str] = {}
-        failures: list[Exception] = []
+        callback = _Callback()
 
+        @callback
         async def send(context: TurnContext) -> None:
-            try:
-                response = await context.send_activity(activity)
-            except Exception as exc:  # raised below, once the adapter returns
-                failures.append(exc)
-                return
+            response = await context.send_activity(activity)
             result["id"] = response.id if response else ""
 
         await self.adapter.continue_conversation(reference, send, bot_app_id=self.app_id)
-        _raise_first(failures)
+        callback.raise_failure()
         return SentMessage(reference.conversation.id, result.get("id", ""), reference.service_url)
 
     async def _create(
@@ -156,8 +151,9 @@ class BotNotifier:
         remember_as: str | None,
     ) -> SentMessage:
         result: dict[str, str] = {}
-        failures: list[Exception] = []
+        callback = _Callback()
 
+        @callback
         async def created(context: TurnContext) -> None:
             conversation_id = context.activity.conversation.id
             result["conversation_id"] = conversation_id
@@ -174,17 +170,13 @@ class BotNotifier:
                     self.clock.now(),
                 )
             if activity is not None:
-                try:
-                    response = await context.send_activity(activity)
-                except Exception as exc:  # raised below, once the adapter returns
-                    failures.append(exc)
-                    return
+                response = await context.send_activity(activity)
                 result["id"] = response.id if response else ""
 
         await self.adapter.create_conversation(
             self.app_id, created, params, CHANNEL, template.service_url, None
         )
-        _raise_first(failures)
+        callback.raise_failure()
         return SentMessage(result["conversation_id"], result.get("id", ""), template.service_url)
 
     async def _any_reference(self, kind: str | None = None) -> ConversationReference:
@@ -195,9 +187,28 @@ class BotNotifier:
         return ConversationReference().deserialize(row)
 
 
-def _raise_first(failures: list[Exception]) -> None:
-    if failures:
-        raise failures[0]
+class _Callback:
+    """Wraps the adapter's callback so that what it raises is kept, not handed to the adapter's
+    `on_turn_error` (which would log it and let the send look like a success); `raise_failure()`
+    raises it once the adapter returned."""
+
+    def __init__(self) -> None:
+        self.failure: Exception | None = None
+
+    def __call__(
+        self, callback: Callable[[TurnContext], Awaitable[None]]
+    ) -> Callable[[TurnContext], Awaitable[None]]:
+        async def run(context: TurnContext) -> None:
+            try:
+                await callback(context)
+            except Exception as exc:  # raised by raise_failure(), with its traceback
+                self.failure = exc
+
+        return run
+
+    def raise_failure(self) -> None:
+        if self.failure is not None:
+            raise self.failure
 
 
 @contextmanager

@@ -67,10 +67,7 @@ async def _with_services(work: Any) -> Any:
         await services.db.upgrade()
         return await work(services)
     finally:
-        for feature in composition.FEATURES:
-            shutdown = getattr(feature, "shutdown", None)
-            if shutdown is not None:
-                await shutdown(services)
+        await services.outbox.close()  # work kicked by the command finishes first
         close = getattr(services.directory, "aclose", None)
         if close is not None:
             await close()

@@ -17,17 +17,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from cards import approval as approval_cards
-from cards import membership as membership_cards
-from copbot.admins import Admins
 from copbot.clock import FakeClock
 from copbot.i18n import Lang
-from copbot.membership import MembershipService, Role
+from copbot.membership import Role
 from copbot.notifier import DeliveryDeferred, SentMessage, Undeliverable
 from copbot.store import Database, audit
 from copbot.store.membership_models import ApprovalCard, OutboxItem
-from copbot.work.outbox import Outbox
-from copbot.work.policy import Backoff, RetryPolicy
 from tests.fakes.connector import card_text
 from tests.support.membership_world import (
     ALICE,
@@ -35,7 +30,8 @@ from tests.support.membership_world import (
     CARMEN,
     ERIN,
     MemoryDirectory,
-    catalog,
+    membership_on,
+    outbox_on,
 )
 
 NOT_IN_ROSTER = Undeliverable(
@@ -95,20 +91,9 @@ class World:
         self.db = db
         self.clock = FakeClock()
         self.teams = Teams()
-        self.outbox = Outbox(
-            db, self.clock, policy=RetryPolicy(schedule=Backoff(base=30, cap=3600, jitter=0))
-        )
-        self.membership = MembershipService.build(
-            db=db,
-            catalog=catalog(),
-            directory=MemoryDirectory(),  # type: ignore[arg-type]
-            clock=self.clock,
-            outbox=self.outbox,
-            admins=Admins.of([ERIN]),
-            notifier=self.teams,
-            approval_cards=approval_cards,
-            welcome_cards=membership_cards,
-            **membership,
+        self.outbox = outbox_on(db, self.clock)
+        self.membership = membership_on(
+            db, self.clock, self.outbox, MemoryDirectory(), self.teams, **membership
         )
         self.membership.register(self.outbox)
 

@@ -15,9 +15,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from cards import approval as approval_cards
-from cards import membership as membership_cards
-from copbot.admins import Admins
 from copbot.clock import FakeClock
 from copbot.directory import (
     DirectoryError,
@@ -28,7 +25,6 @@ from copbot.membership import (
     DecisionResult,
     JoinResult,
     LeaveResult,
-    MembershipService,
     PrimaryResult,
     Role,
     Status,
@@ -36,8 +32,6 @@ from copbot.membership import (
 from copbot.notifier import SentMessage, Undeliverable
 from copbot.store import Database, audit
 from copbot.store.membership_models import JoinRequest, Membership, OutboxItem
-from copbot.work.outbox import Outbox
-from copbot.work.policy import Backoff, RetryPolicy
 from tests.support.membership_world import (
     ALICE,
     BRUNO,
@@ -45,7 +39,8 @@ from tests.support.membership_world import (
     DANIEL,
     ERIN,
     MemoryDirectory,
-    catalog,
+    membership_on,
+    outbox_on,
 )
 
 
@@ -67,21 +62,8 @@ class World:
         self.db = db
         self.clock = FakeClock()
         self.directory = MemoryDirectory()
-        self.catalog = catalog()
-        self.outbox = Outbox(
-            db, self.clock, policy=RetryPolicy(schedule=Backoff(base=30, cap=3600, jitter=0))
-        )
-        self.membership = MembershipService.build(
-            db=db,
-            catalog=self.catalog,
-            directory=self.directory,  # type: ignore[arg-type]
-            clock=self.clock,
-            outbox=self.outbox,
-            admins=Admins.of([ERIN]),
-            notifier=NoTeams(),
-            approval_cards=approval_cards,
-            welcome_cards=membership_cards,
-        )
+        self.outbox = outbox_on(db, self.clock)
+        self.membership = membership_on(db, self.clock, self.outbox, self.directory, NoTeams())
         self.membership.directory_work.register(self.outbox)
 
     async def queued(self, kind: str | None = None) -> list[OutboxItem]:

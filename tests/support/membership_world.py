@@ -9,9 +9,17 @@ from typing import Any
 
 import yaml
 
+from cards import approval as approval_cards
+from cards import membership as membership_cards
+from copbot.admins import Admins
 from copbot.catalog import Catalog, parse_catalog
+from copbot.clock import FakeClock
 from copbot.directory import AddOutcome, DirectoryUser, RemoveOutcome
-from copbot.membership import Requester
+from copbot.membership import MembershipService, Requester
+from copbot.notifier import Notifier
+from copbot.store import Database
+from copbot.work.outbox import Outbox
+from copbot.work.policy import Backoff, RetryPolicy
 from tests.conftest import ROOT
 
 ALICE = Requester("a1a1a1a1-0000-4000-8000-000000000001", "Alice Wanjiru", "en")
@@ -88,3 +96,31 @@ class MemoryDirectory:
 
     async def list_members(self, group_id: str) -> list[str]:
         return sorted(self.groups[group_id])
+
+
+def outbox_on(db: Database, clock: FakeClock) -> Outbox:
+    """The production retry policy without jitter (tests move the clock by exact delays)."""
+    return Outbox(db, clock, policy=RetryPolicy(schedule=Backoff(base=30, cap=3600, jitter=0)))
+
+
+def membership_on(
+    db: Database,
+    clock: FakeClock,
+    outbox: Outbox,
+    directory: MemoryDirectory,
+    notifier: Notifier,
+    **options: Any,
+) -> MembershipService:
+    """The membership workflow as app.py builds it, on these doubles (ERIN is the admin)."""
+    return MembershipService.build(
+        db=db,
+        catalog=catalog(),
+        directory=directory,  # type: ignore[arg-type]
+        clock=clock,
+        outbox=outbox,
+        admins=Admins.of([ERIN]),
+        notifier=notifier,
+        approval_cards=approval_cards,
+        welcome_cards=membership_cards,
+        **options,
+    )
