@@ -264,7 +264,14 @@ def build(sample: Sample, words: Callable[[], str]) -> dict[str, Any]:
 
 def test_every_card_family_has_samples_to_drive() -> None:
     families = {s.name.split(".")[0] for s in SAMPLES}
-    assert {"membership", "meetings", "communities", "admin", "recommendation"} <= families
+    assert {
+        "approval",
+        "membership",
+        "meetings",
+        "communities",
+        "admin",
+        "recommendation",
+    } <= families
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
@@ -286,5 +293,5 @@ def test_the_card_driver_really_reaches_peoples_words() -> None:
     marker = "Quokka-Marker"
     reached = {each.name for each in SAMPLES if marker in str(build(each, lambda: marker))}
     assert len(reached) >= len(SAMPLES) / 2, f"only {len(reached)} of {len(SAMPLES)} cards"
-    for family in ("membership.approval_card", "meetings.", "admin.admin_report_card"):
+    for family in ("approval.approval_card", "meetings.", "admin.admin_report_card"):
         assert any(name.startswith(family) for name in reached), family
