@@ -23,13 +23,13 @@ from azure.core.credentials import AccessToken
 import app as composition
 from cli.requests import report_lines
 from copbot.clock import FakeClock
-from copbot.notifier import NoConversation
 from copbot.store import Database, audit, people
 from copbot.work.outbox import Outbox
 from graph.client import RetryPolicy
 from graph.directory import GraphDirectory
 from tests.conftest import RunningBot, make_settings
 from tests.fakes.connector import FakeConnector, Record, card_text
+from tests.fakes.connector_refusals import NOT_IN_ROSTER, SERVICE_UNAVAILABLE
 from tests.fakes.graph_fake import GraphFake
 from tests.support.bot_client import (
     ADD_PATH,
@@ -480,15 +480,8 @@ async def test_when_no_focal_point_can_be_reached_the_person_is_told_it_waits(
     graph_bot: RunningBot,
 ) -> None:
     bot = graph_bot
-    notifier = bot.services.notifier
-    real_send = notifier.send_to_person
-
-    async def unreachable_focal_points(person_id: str, **kwargs: Any) -> Any:
-        if person_id in {BRUNO.aad_id, CARMEN.aad_id}:
-            raise NoConversation("the app is not installed for this user")
-        return await real_send(person_id, **kwargs)
-
-    notifier.send_to_person = unreachable_focal_points  # type: ignore[method-assign]
+    for focal_point in (BRUNO, CARMEN):  # Teams will not let the bot write to them
+        bot.connector.refuse(NOT_IN_ROSTER, person=focal_point.aad_id)
     await bot.client.say("join UBS as a secondary", ALICE)
     await outbox_of(bot).drain()
     told = [
@@ -499,6 +492,7 @@ async def test_when_no_focal_point_can_be_reached_the_person_is_told_it_waits(
     assert len(told) == 1  # two undeliverable cards, one message
     undeliverable = await audit.entries(bot.services.db, actions=["membership.card_undeliverable"])
     assert len(undeliverable) == 2
+    assert all("BotNotInConversationRoster" in e.details["reason"] for e in undeliverable)
     report = await bot.services.membership.reports.requests_report()
     assert len(report["pending"]) == 1 and len(report["failed"]) == 2
 
@@ -639,10 +633,9 @@ async def test_a_card_the_connector_could_not_take_is_sent_later_once(
     bot_factory: Callable[..., Any], tmp_path: Path
 ) -> None:
     bot = await bot_factory(CATALOG_OVERLAY_PATH=local_overlay(tmp_path))
-    busy = bot.connector.hold(("create",))  # Bruno's new chat: Teams answers 503 this once
+    # Bruno's new chat: Teams answers 503 this once.
+    bot.connector.refuse(SERVICE_UNAVAILABLE, person=BRUNO.aad_id, times=1)
     await bot.client.say("join UBS as a secondary", ALICE)
-    await asyncio.wait_for(busy.arrived.wait(), 5)
-    busy.drop()
     await outbox_of(bot).drain()
     assert approval_cards_of(bot.connector, BRUNO) == []
     [item] = await outbox_of(bot).items()

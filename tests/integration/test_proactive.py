@@ -1,160 +1,104 @@
-"""BotNotifier (bot/proactive.py) through the real Bot Framework SDK against connectors on
-127.0.0.1: what Teams answers becomes the domain's outcome (copbot/notifier.py), and a send that
-failed is never reported as sent, also when it fails inside the adapter's callback (after a chat
-was created, or in a chat the bot knows), where the SDK would hand it to `on_turn_error`.
-
-Teams' answers: "Status codes from bot conversational APIs",
-https://learn.microsoft.com/microsoftteams/platform/bots/build-conversational-capability#status-codes-from-bot-conversational-apis
-(403 = the bot may not write there, 404 = conversation gone, 429 with Retry-After = throttled:
-https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit).
+"""BotNotifier (bot/proactive.py) through the real Bot Framework SDK against the connector double
+(tests/fakes/connector.py, which refuses the way Teams does, each refusal with its Microsoft page
+in tests/fakes/connector_refusals.py): what Teams answers becomes the domain's outcome
+(copbot/notifier.py), and a send that failed is never reported as sent, also when it fails inside
+the adapter's callback (after a chat was created, or in a chat the bot knows), where the SDK would
+hand the error to `on_turn_error` and return as if it had been sent.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from typing import Any
+import socket
 
 import pytest
-from aiohttp import web
 
 from copbot.notifier import DeliveryDeferred, NoConversation, SentMessage, Undeliverable
-from copbot.store import people
 from tests.conftest import RunningBot
+from tests.fakes.connector_refusals import (
+    BAD_GATEWAY,
+    BLOCKED_BY_USER,
+    CONVERSATION_NOT_FOUND,
+    NOT_IN_ROSTER,
+    SERVICE_UNAVAILABLE,
+    WRITES_BLOCKED,
+    Refusal,
+)
 from tests.support.bot_client import ALICE, BRUNO
 
 CARD = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Hi"}]}
 
 
-class RefusingConnector:
-    """A Bot Connector on 127.0.0.1 that answers every send with one refusal, as Teams does."""
-
-    def __init__(self, status: int, body: dict[str, Any] | None, headers: dict[str, str]):
-        self.status, self.body, self.headers = status, body, headers
-        self.calls = 0
-        self.url = ""
-        self._runner: web.AppRunner | None = None
-
-    async def start(self) -> RefusingConnector:
-        async def refuse(request: web.Request) -> web.Response:
-            self.calls += 1
-            if self.body is None:
-                return web.Response(status=self.status, headers=self.headers)
-            return web.json_response(self.body, status=self.status, headers=self.headers)
-
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", refuse)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}/"
-        return self
-
-    async def stop(self) -> None:
-        if self._runner:
-            await self._runner.cleanup()
-
-
-@pytest.fixture
-async def refusing() -> AsyncIterator[Any]:
-    started: list[RefusingConnector] = []
-
-    async def start(
-        status: int, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
-    ) -> RefusingConnector:
-        connector = await RefusingConnector(status, body, headers or {}).start()
-        started.append(connector)
-        return connector
-
-    yield start
-    for connector in started:
-        await connector.stop()
-
-
-async def a_chat_served_by(bot: RunningBot, service_url: str) -> None:
-    """Alice's 1:1 chat as the bot stored it, with its service URL moved to `service_url`."""
+async def alices_chat(bot: RunningBot) -> str:
+    """Alice talked to the bot: it knows her 1:1 chat (and Teams' service URL)."""
     await bot.client.say("hello", ALICE)
-    reference = await people.get_reference(bot.services.db, f"user:{ALICE.aad_id}")
-    assert reference is not None
-    await people.remember_reference(
-        bot.services.db,
-        f"user:{ALICE.aad_id}",
-        "personal",
-        reference["conversation"]["id"],
-        {**reference, "serviceUrl": service_url},
-        bot.clock.now(),
-    )
+    return bot.client.personal_conversation(ALICE)
 
 
 @pytest.mark.parametrize(
-    ("status", "code", "message"),
-    [
-        (403, "BotNotInConversationRoster", "The bot is not part of the conversation roster."),
-        (403, "ConversationBlockedByUser", "User blocked the conversation with the bot."),
-        (404, "ConversationNotFound", "Conversation not found."),
-    ],
+    "refusal",
+    [NOT_IN_ROSTER, BLOCKED_BY_USER, CONVERSATION_NOT_FOUND],
+    ids=lambda r: f"{r.status}-{r.code}",
 )
 async def test_a_refusal_for_good_is_undeliverable_with_teams_status_code_and_message(
-    bot: RunningBot, refusing: Any, status: int, code: str, message: str
+    bot: RunningBot, refusal: Refusal
 ) -> None:
-    teams = await refusing(status, {"error": {"code": code, "message": message}})
-    await a_chat_served_by(bot, teams.url)
+    bot.connector.refuse(refusal, conversation=await alices_chat(bot))
     with pytest.raises(Undeliverable) as refused:
         await bot.services.notifier.send_to_person(ALICE.aad_id, card=CARD)
-    assert (refused.value.status, refused.value.code) == (status, code)
-    assert refused.value.reason == f"Teams answered {status} ({code}): {message}"
-    assert teams.calls == 1
-
-
-async def test_throttling_is_deferred_with_teams_retry_after(
-    bot: RunningBot, refusing: Any
-) -> None:
-    teams = await refusing(
-        429, {"error": {"code": "Throttled", "message": "Too many requests."}}, {"Retry-After": "7"}
+    assert (refused.value.status, refused.value.code) == (refusal.status, refusal.code)
+    assert refused.value.reason == f"Teams answered {refusal.status} ({refusal.code}): " + (
+        refusal.message
     )
-    await a_chat_served_by(bot, teams.url)
+
+
+async def test_a_blocked_chat_in_teams_own_answer_shape_is_undeliverable(bot: RunningBot) -> None:
+    bot.connector.refuse(WRITES_BLOCKED, conversation=await alices_chat(bot))
+    with pytest.raises(Undeliverable) as refused:
+        await bot.services.notifier.send_to_person(ALICE.aad_id, text="news")
+    assert refused.value.status == 403
+
+
+async def test_throttling_is_deferred_with_teams_retry_after(bot: RunningBot) -> None:
+    bot.connector.throttle(retry_after=7, conversation=await alices_chat(bot))
     with pytest.raises(DeliveryDeferred) as deferred:
         await bot.services.notifier.send_to_person(ALICE.aad_id, text="hello again")
     assert (deferred.value.status, deferred.value.retry_after) == (429, 7.0)
     assert "Throttled" in deferred.value.reason
 
 
-async def test_an_update_of_a_card_in_a_conversation_gone_is_undeliverable(
-    bot: RunningBot, refusing: Any
+@pytest.mark.parametrize("refusal", [BAD_GATEWAY, SERVICE_UNAVAILABLE], ids=["502", "503"])
+async def test_a_failing_teams_is_deferred_and_the_next_try_goes_through(
+    bot: RunningBot, refusal: Refusal
 ) -> None:
-    teams = await refusing(404, {"error": {"code": "ActivityNotFoundInConversation"}})
-    with pytest.raises(Undeliverable) as refused:
-        await bot.services.notifier.update_card(SentMessage("a:gone", "act-1", teams.url), CARD)
-    assert refused.value.status == 404 and teams.calls == 1
+    chat = await alices_chat(bot)
+    bot.connector.refuse(refusal, conversation=chat, times=1)
+    with pytest.raises(DeliveryDeferred) as deferred:
+        await bot.services.notifier.send_to_person(ALICE.aad_id, text="news")
+    assert deferred.value.status == refusal.status and deferred.value.retry_after is None
+    sent = await bot.services.notifier.send_to_person(ALICE.aad_id, text="news")  # Teams is back
+    assert sent.activity_id and sent.conversation_id == chat
 
 
 async def test_a_send_that_failed_after_the_chat_was_created_is_not_reported_as_sent(
     bot: RunningBot,
 ) -> None:
-    await bot.client.say("hello", ALICE)  # the bot knows Teams' service URL now
-    lost = bot.connector.hold(("send", "reply"), conversation=f"a:personal-{BRUNO.aad_id}")
-    send = asyncio.create_task(bot.services.notifier.send_to_person(BRUNO.aad_id, card=CARD))
-    await asyncio.wait_for(lost.arrived.wait(), 5)
-    lost.drop()  # Teams created the chat, then answered 503 to the message
-    with pytest.raises(DeliveryDeferred) as deferred:
-        await send
-    assert deferred.value.status == 503
+    await alices_chat(bot)  # the bot knows Teams' service URL now
+    bot.connector.create_then_fail(BRUNO.aad_id)  # 201 for the chat, 500 UserNotFound for the post
+    with pytest.raises(DeliveryDeferred) as failed:
+        await bot.services.notifier.send_to_person(BRUNO.aad_id, card=CARD)
+    assert failed.value.status == 500 and "UserNotFound" in failed.value.reason
     assert [r for r in bot.connector.records if r.conversation_id.endswith(BRUNO.aad_id)] == []
 
 
-async def test_a_send_that_failed_in_a_known_chat_is_not_reported_as_sent(bot: RunningBot) -> None:
-    await bot.client.say("hello", ALICE)
-    chat = bot.client.personal_conversation(ALICE)
-    lost = bot.connector.hold(("send", "reply"), conversation=chat)
-    send = asyncio.create_task(bot.services.notifier.send_to_person(ALICE.aad_id, text="news"))
-    await asyncio.wait_for(lost.arrived.wait(), 5)
-    lost.drop()
-    with pytest.raises(DeliveryDeferred):
-        await send
-    sent = await bot.services.notifier.send_to_person(ALICE.aad_id, text="news")  # Teams is back
-    assert sent.activity_id and sent.conversation_id == chat
+async def test_an_update_of_a_card_in_a_conversation_gone_is_undeliverable(
+    bot: RunningBot,
+) -> None:
+    chat = await alices_chat(bot)
+    sent = await bot.services.notifier.send_to_person(ALICE.aad_id, card=CARD)
+    bot.connector.gone(chat)
+    with pytest.raises(Undeliverable) as refused:
+        await bot.services.notifier.update_card(sent, CARD)
+    assert (refused.value.status, refused.value.code) == (404, "ConversationNotFound")
 
 
 async def test_nobody_reached_yet_means_no_conversation(bot: RunningBot) -> None:
@@ -162,10 +106,10 @@ async def test_nobody_reached_yet_means_no_conversation(bot: RunningBot) -> None
         await bot.services.notifier.send_to_person(BRUNO.aad_id, text="hello")
 
 
-async def test_a_connector_that_cannot_be_reached_defers(bot: RunningBot, refusing: Any) -> None:
-    teams = await refusing(503)
-    url = teams.url
-    await teams.stop()  # nothing listens there any more
+async def test_a_connector_that_cannot_be_reached_defers(bot: RunningBot) -> None:
+    with socket.socket() as free:  # a port nothing listens on
+        free.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{free.getsockname()[1]}/"
     with pytest.raises(DeliveryDeferred) as deferred:
         await bot.services.notifier.update_card(SentMessage("a:chat", "act-1", url), CARD)
     assert deferred.value.status is None and "could not be reached" in deferred.value.reason
