@@ -68,6 +68,8 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 DEFAULT_TIMEOUT_S = 15.0
+# The first load builds the Playground UI (a large bundle): on a busy 2-core machine it can take longer
+LOAD_TIMEOUT_S = 60.0
 _POLL_S = 0.1
 
 
@@ -702,8 +704,10 @@ class PlaygroundPage:
         """Open the Playground UI (once). The UI selects the personal chat by itself."""
         if self._loaded:
             return
-        await self.page.goto(self.server.url + "/")
-        await self.page.get_by_role("treeitem", name="Personal Chat").wait_for()
+        await self.page.goto(self.server.url + "/", timeout=LOAD_TIMEOUT_S * 1000)
+        await self.page.get_by_role("treeitem", name="Personal Chat").wait_for(
+            timeout=LOAD_TIMEOUT_S * 1000
+        )
         self._loaded = True
 
     async def _select(self, treeitem: str, conversation_id: str, *, wait_install: bool) -> None:
