@@ -50,6 +50,8 @@ from copbot.retention import RetentionPolicy, purge
 from copbot.services import BotConfig, Services
 from copbot.store import Database, DatabaseUnavailable
 from copbot.work.outbox import Outbox
+from copbot.work.pace import Pace
+from copbot.work.paced_notifier import PacedNotifier
 from graph.local_directory import LocalDirectory
 from scheduler.runner import Job, JobRunner
 from settings import DirectoryMode, LogFormat, Settings
@@ -220,12 +222,17 @@ def build_components(
         credentials_factory,
         metrics,
     )
-    notifier = BotNotifier(
-        adapter,
-        db,
-        clock,
-        app_id=settings.microsoft_app_id,
-        tenant_id=settings.microsoft_app_tenant_id,
+    # Every proactive send of the process goes through one pace (Teams' rate limits) and
+    # confirms the lease of the work it belongs to (copbot/work/paced_notifier.py).
+    notifier = PacedNotifier(
+        BotNotifier(
+            adapter,
+            db,
+            clock,
+            app_id=settings.microsoft_app_id,
+            tenant_id=settings.microsoft_app_tenant_id,
+        ),
+        Pace(clock, tenant_rate=settings.teams_sends_per_second),
     )
     config = BotConfig(
         local_mode=local,
@@ -324,7 +331,9 @@ def next_meeting_of(meetings: Meetings) -> NextMeeting:
     return next_meeting
 
 
-OUTBOX_INTERVAL_S = 30
+# With leases of 30 s (copbot/work/policy.py), a killed instance's work is taken over within
+# about 45 s.
+OUTBOX_INTERVAL_S = 15
 
 
 def outbox_job(outbox: Outbox) -> Job:

@@ -116,6 +116,10 @@ class Settings(BaseSettings):
     meetings_day_reminder: bool = Field(False, alias="MEETINGS_DAY_REMINDER")
     meetings_tick_seconds: float = Field(60, alias="MEETINGS_TICK_SECONDS", ge=1, le=3600)
 
+    # Proactive sends per second this instance allows itself (Teams: about 50 per app per
+    # tenant, shared by all instances: with N instances, about 50 / N).
+    teams_sends_per_second: int = Field(50, alias="TEAMS_SENDS_PER_SECOND", ge=1, le=50)
+
     @field_validator("public_base_url", "graph_base_url", "login_authority_host")
     @classmethod
     def _no_trailing_slash(cls, v: str) -> str:

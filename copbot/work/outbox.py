@@ -16,10 +16,14 @@ kind, and record the outcome:
 
 Claims are safe with several instances on one database: on PostgreSQL with
 `SELECT ... FOR UPDATE SKIP LOCKED`; on SQLite (one writer at a time) with a single UPDATE that
-takes the rows. A claim is a lease (`RetryPolicy.lease_seconds`): a worker that dies mid-item
-leaves it to be claimed again when the lease expires, so a handler may run more than once and
-must be idempotent (the directory's "already a member" is "done"; a card already recorded as
-sent is not sent again).
+takes the rows. A claim is a lease (`RetryPolicy.lease_seconds`, 30 s) that the worker renews
+every `heartbeat_seconds` (10 s) while the handler runs (`copbot.work.lease.held`); a worker that
+dies mid-item stops renewing, so its item is claimed again within about a minute (the periodic
+job polls every 15 s). A handler may therefore run more than once and must be idempotent (the
+directory's "already a member" is "done"; a card already recorded as sent is not sent again).
+A worker that lost its lease while alive (frozen longer than the lease) sends nothing more for
+that item: each send confirms the lease first (`copbot.work.lease.confirm`), and `LeaseLost`
+ends the item here without recording an outcome (its new holder records it).
 
 Time comes from the injected clock, so tests move a `FakeClock` and call `run_once()`.
 """
@@ -46,6 +50,7 @@ from copbot.directory import DirectoryError, DirectoryUnavailable
 from copbot.store import Database
 from copbot.store.membership_models import OutboxItem
 from copbot.store.upsert import insert_ignore
+from copbot.work.lease import LeaseLost, held
 from copbot.work.policy import RetryPolicy
 
 log = structlog.get_logger(__name__)
@@ -92,7 +97,7 @@ class Outbox:
         self.db = db
         self.clock = clock
         # The default: 20 attempts, 30 s doubling up to an hour (about a day before "failed"),
-        # leases of 300 s (longer than the slowest handler: Graph calls retry in-process).
+        # leases of 30 s renewed every 10 s while the handler runs.
         self.policy = policy or RetryPolicy()
         self.batch_size = batch_size
         self.owner = (owner or f"{socket.gethostname()[:24]}:{os.getpid()}:{uuid.uuid4().hex[:8]}")[
@@ -273,7 +278,10 @@ class Outbox:
         kind = self._kinds[item.kind]
         bound = log.bind(outbox_id=item.id, kind=item.kind, attempt=item.attempts)
         try:
-            await kind.handler(dict(item.payload))
+            async with held(_ItemLease(self, item.id, token), self.policy.heartbeat_seconds):
+                await kind.handler(dict(item.payload))
+        except LeaseLost:
+            bound.warning("outbox.lease_lost_before_send")
         except (Retry, DirectoryUnavailable) as exc:
             hint = exc.after if isinstance(exc, Retry) else exc.retry_after
             await self._again(item, token, kind, _reason(exc), hint, bound)
@@ -339,6 +347,22 @@ class Outbox:
             if hook is not None:
                 await hook(session)
 
+    async def renew(self, item_id: int, token: str) -> bool:
+        """Extend the lease on an item this worker holds; False when another worker has it."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            result = await session.execute(
+                update(OutboxItem)
+                .where(
+                    OutboxItem.id == item_id,
+                    OutboxItem.lease_owner == token,
+                    OutboxItem.status == PENDING,
+                )
+                .values(lease_until=now + timedelta(seconds=self.policy.lease_seconds))
+                .execution_options(synchronize_session=False)
+            )
+            return bool(result.rowcount)
+
     # -- reading and repair (copbot requests / copbot retry) --------------------------------
     async def items(
         self, statuses: Iterable[str] = (PENDING, FAILED), kinds: Sequence[str] | None = None
@@ -391,6 +415,20 @@ class Outbox:
                     .execution_options(synchronize_session=False)
                 )
         return chosen
+
+
+@dataclass(frozen=True)
+class _ItemLease:
+    outbox: Outbox
+    item_id: int
+    token: str
+
+    @property
+    def what(self) -> str:
+        return f"outbox:{self.item_id}"
+
+    async def renew(self) -> bool:
+        return await self.outbox.renew(self.item_id, self.token)
 
 
 def _reason(exc: BaseException) -> str:

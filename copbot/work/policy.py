@@ -7,8 +7,9 @@ post claims, in-process retries of Graph and Bot Framework calls, the bulk impor
   that many clients recovering from one outage do not come back in step.
 - `retry_delay(...)`: the service's own `Retry-After` when it gave one (never below a floor, so a
   "Retry-After: 0" is no hot loop), else the backoff.
-- `RetryPolicy`: the above plus how many attempts before giving up and how long a claim (lease)
-  on a piece of work lasts before another worker may take it over.
+- `RetryPolicy`: the above plus how many attempts before giving up, how long a claim (lease)
+  on a piece of work lasts before another worker may take it over, and how often a worker renews
+  it while the work runs (the heartbeat, `copbot.work.lease`).
 """
 
 from __future__ import annotations
@@ -69,7 +70,14 @@ class RetryPolicy:
     max_attempts: int = 20  # with the default backoff: about a day of trying before "failed"
     schedule: Backoff = field(default_factory=lambda: Backoff(base=30.0, cap=3600.0))
     min_delay: float = 1.0  # even a "Retry-After: 0" waits this long
-    lease_seconds: float = 300.0  # a claim not renewed for this long may be taken over
+    # A claim not renewed for this long may be taken over: with the heartbeat below and the
+    # outbox polled every 15 s, a killed worker's work is taken over within about 45 s.
+    lease_seconds: float = 30.0
+    heartbeat_seconds: float = 10.0  # renewal while the work runs (two beats may be missed)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.heartbeat_seconds < self.lease_seconds:
+            raise ValueError("the heartbeat must come well within the lease")
 
     def delay(self, attempts: int, hint: float | None = None) -> float:
         return retry_delay(attempts, hint, self.schedule, floor=self.min_delay)

@@ -1,0 +1,161 @@
+"""Outgoing pace: this process keeps its proactive sends under Teams' rate limits by itself.
+
+https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit
+- "Per bot per thread limit" (a thread: a 1:1 chat, a group chat or a channel): 7 per 1 s,
+  8 per 2 s, 60 per 30 s, 1,800 per 3,600 s, for sends and conversation creation alike;
+- "The global limit per app per tenant is 50 Requests Per Second (RPS)".
+Over them Teams answers 429 with Retry-After.
+
+`Pace.slot(thread)` reserves the earliest instant at which one more call to `thread` fits every
+window of the thread and of the tenant, then waits until that instant. A reservation counts at
+once, so concurrent senders line up behind each other instead of all rushing at the same free
+place, and each thread is served in the order its calls asked. When that instant is further away
+than `max_wait` (a thread that used up its 60 per 30 s, or one that Teams throttled), nothing is
+reserved and `Paced` (a `DeliveryDeferred`) is raised with the wait as `retry_after`: the outbox
+puts the item back until then (retrying, not failed) instead of holding a worker.
+
+`defer(thread, seconds)` is what a 429 teaches: no call to that thread before its Retry-After. It
+is this process's memory only; other instances honour the same 429 because the item's next
+attempt is written in the database (`Outbox` records `Retry-After` as `next_attempt_at`), and
+each instance's own 429s pace it the same way.
+
+Several instances each have their own tenant budget: `tenant_rate` is per process (admins running
+N instances set `TEAMS_SENDS_PER_SECOND` to about 50 / N; docs/admin.md).
+
+Time comes from the injected clock and waiting from the injected `sleep`, so tests move a
+`FakeClock` instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+import structlog
+
+from copbot.clock import Clock
+from copbot.notifier import DeliveryDeferred
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    seconds: float
+    limit: int
+
+
+PER_THREAD: tuple[Window, ...] = (
+    Window(1, 7),
+    Window(2, 8),
+    Window(30, 60),
+    Window(3600, 1800),
+)
+TENANT_RATE = 50  # requests per second per app per tenant
+# Calls leave here in order but reach Teams after a network delay that varies: each window is
+# kept this much longer than Teams' so that two calls a window apart never arrive inside one.
+MARGIN_S = 0.05
+MAX_WAIT_S = 10.0  # beyond this a send is put back (retrying) rather than waited for here
+
+
+class Paced(DeliveryDeferred):
+    """Not sent now: the thread's (or the tenant's) limit is reached until `retry_after` s."""
+
+    def __init__(self, thread: str, wait: float):
+        super().__init__(
+            f"held back by the bot to stay under Teams' rate limits (for {wait:.0f} s)",
+            retry_after=wait,
+        )
+        self.thread = thread
+
+
+class _Windows:
+    """Reserved instants (seconds, increasing) of one key, checked against its windows."""
+
+    def __init__(self, windows: Sequence[Window], margin: float):
+        self.windows = tuple(windows)
+        self.margin = margin
+        span = max(w.seconds for w in self.windows) + margin
+        self.span = span
+        self.events: deque[float] = deque(maxlen=max(w.limit for w in self.windows))
+
+    def earliest(self, now: float) -> float:
+        """The first instant >= now (and >= the last reservation) one more call fits."""
+        events = self.events
+        when = max(now, events[-1]) if events else now
+        for window in self.windows:
+            if len(events) >= window.limit:
+                # the limit-th latest call must have left the window
+                when = max(when, events[-window.limit] + window.seconds + self.margin)
+        return when
+
+    def idle(self, now: float) -> bool:
+        return not self.events or self.events[-1] < now - self.span
+
+
+class Pace:
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        per_thread: Sequence[Window] = PER_THREAD,
+        tenant_rate: int = TENANT_RATE,
+        margin: float = MARGIN_S,
+        max_wait: float = MAX_WAIT_S,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ):
+        if tenant_rate < 1:
+            raise ValueError("tenant_rate must be at least 1 per second")
+        self.clock = clock
+        self.per_thread = tuple(per_thread)
+        self.margin = margin
+        self.max_wait = max_wait
+        self.sleep = sleep
+        # 50 per second as a window of one second (a burst of 50, then one place per free one).
+        self._tenant = _Windows((Window(1, tenant_rate),), margin)
+        self._threads: dict[str, _Windows] = {}
+        self._deferred: dict[str, float] = {}  # thread -> not before (a 429's Retry-After)
+        self.waited = 0.0  # seconds spent waiting for a slot (for the benchmark and metrics)
+        self.put_back = 0  # calls answered with `Paced`
+
+    def _now(self) -> float:
+        return self.clock.now().timestamp()
+
+    async def slot(self, thread: str) -> None:
+        """Wait for a place for one call to `thread`, or raise `Paced` when it is too far."""
+        now = self._now()
+        windows = self._threads.get(thread)
+        if windows is None:
+            windows = self._threads[thread] = _Windows(self.per_thread, self.margin)
+        when = max(
+            windows.earliest(now), self._tenant.earliest(now), self._deferred.get(thread, now)
+        )
+        wait = when - now
+        if wait > self.max_wait:
+            self.put_back += 1
+            log.info("pace.put_back", thread=thread, wait_s=round(wait, 1))
+            raise Paced(thread, wait)
+        windows.events.append(when)
+        self._tenant.events.append(when)
+        self._forget_idle(now)
+        if wait > 0:
+            self.waited += wait
+            await self.sleep(wait)
+
+    def defer(self, thread: str, seconds: float | None) -> None:
+        """Teams throttled `thread` (429): nothing more to it before `seconds` from now."""
+        until = self._now() + max(1.0, seconds or 1.0)
+        if until > self._deferred.get(thread, 0.0):
+            self._deferred[thread] = until
+        log.info("pace.throttled", thread=thread, retry_after_s=seconds)
+
+    def _forget_idle(self, now: float) -> None:
+        """Threads quiet for longer than the longest window need no memory (bounded size)."""
+        if len(self._threads) < 4096:
+            return
+        for key in [k for k, w in self._threads.items() if w.idle(now)]:
+            del self._threads[key]
+        for key in [k for k, until in self._deferred.items() if until < now]:
+            del self._deferred[key]

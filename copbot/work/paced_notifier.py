@@ -1,0 +1,74 @@
+"""The Notifier every proactive send of the process goes through: paced, and guarded by its lease.
+
+app.py wraps the real Notifier (`bot.proactive.BotNotifier`) in one `PacedNotifier`, shared by
+membership, meetings and questions, so that for each send, in this order:
+
+1. `Pace.slot(thread)` waits for a place under Teams' per-thread and per-tenant limits
+   (`copbot.work.pace`), or raises `Paced` (a `DeliveryDeferred`: the outbox retries later);
+2. `copbot.work.lease.confirm()`: the work this send belongs to is still ours (an outbox item
+   taken over by another instance while this one was frozen is not sent twice);
+3. the send; a 429 from Teams defers the thread for its Retry-After (`Pace.defer`) and is raised
+   as it came (`DeliveryDeferred` with `retry_after`: retrying, never a failure).
+
+The thread is what Teams counts the limit on: a person's 1:1 chat, a channel (all its threads).
+A 1:1 chat is known by the person until a send tells its conversation id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from copbot.notifier import DeliveryDeferred, Notifier, SentMessage
+from copbot.work import lease
+from copbot.work.pace import Pace
+
+THROTTLED = 429
+T = TypeVar("T")
+
+
+def thread_of(conversation_id: str) -> str:
+    """A channel's conversation id names the thread after ';messageid=': Teams counts the
+    channel."""
+    return conversation_id.split(";", 1)[0]
+
+
+class PacedNotifier:
+    def __init__(self, notifier: Notifier, pace: Pace):
+        self.notifier = notifier
+        self.pace = pace
+        self._chats: dict[str, str] = {}  # person -> their 1:1 conversation, once a send told it
+
+    async def send_to_person(
+        self, person_id: str, *, text: str | None = None, card: dict[str, Any] | None = None
+    ) -> SentMessage:
+        thread = self._chats.get(person_id, f"user:{person_id}")
+        sent = await self._guarded(
+            thread, lambda: self.notifier.send_to_person(person_id, text=text, card=card)
+        )
+        if len(self._chats) > 50_000:
+            self._chats.clear()
+        self._chats[person_id] = thread_of(sent.conversation_id)
+        return sent
+
+    async def send_to_channel(
+        self, channel_id: str, *, text: str | None = None, card: dict[str, Any] | None = None
+    ) -> SentMessage:
+        return await self._guarded(
+            channel_id, lambda: self.notifier.send_to_channel(channel_id, text=text, card=card)
+        )
+
+    async def update_card(self, sent: SentMessage, card: dict[str, Any]) -> None:
+        await self._guarded(
+            thread_of(sent.conversation_id), lambda: self.notifier.update_card(sent, card)
+        )
+
+    async def _guarded(self, thread: str, send: Callable[[], Awaitable[T]]) -> T:
+        await self.pace.slot(thread)
+        await lease.confirm()
+        try:
+            return await send()
+        except DeliveryDeferred as exc:
+            if exc.status == THROTTLED:
+                self.pace.defer(thread, exc.retry_after)
+            raise
