@@ -7,8 +7,10 @@
 
 - The claim is an INSERT ... ON CONFLICT DO NOTHING on the unique key: of two instances (or a
   tick and `copbot meetings post-now`) exactly one inserts the row and sends.
-- A row left "claimed" past its lease means the process that claimed it stopped between the claim
-  and recording the outcome. Whether Teams received the post is unknown, so it is *not* sent again
+- A claim's lease is short (30 s) and renewed every 10 s while the send runs
+  (`ClaimLease` under `copbot.work.lease.held`), so a row left "claimed" past its lease means the
+  process that claimed it stopped between the claim and recording the outcome; the next tick of
+  any instance settles it within about a minute. Whether Teams received the post is unknown, so it is *not* sent again
   (a missing post is visible in `copbot meetings list` and can be sent with `post-now --again`;
   a duplicate in a channel of hundreds of people cannot be taken back). It is marked skipped with
   the reason and logged as a warning.
@@ -41,6 +43,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from copbot.clock import Clock
 from copbot.store.db import Database
 from copbot.store.meetings_models import MeetingPost
 from copbot.store.upsert import insert_ignore
@@ -48,8 +51,8 @@ from copbot.work.policy import Backoff, RetryPolicy
 
 CLAIMED, SENT, FAILED, SKIPPED = "claimed", "sent", "failed", "skipped"
 # A minute after the first failure, doubling up to an hour (the outbox starts at 30 s: a channel
-# post is rarer and less urgent); a sender not done after five minutes has died or hung.
-POLICY = RetryPolicy(schedule=Backoff(base=60.0, cap=3600.0), lease_seconds=300.0)
+# post is rarer and less urgent); leases of the one policy (30 s, renewed every 10 s).
+POLICY = RetryPolicy(schedule=Backoff(base=60.0, cap=3600.0))
 LEASE = timedelta(seconds=POLICY.lease_seconds)
 
 
@@ -86,6 +89,36 @@ def retry_at(
 
 def lease_end(now: datetime, policy: RetryPolicy = POLICY) -> datetime:
     return now + timedelta(seconds=policy.lease_seconds)
+
+
+@dataclass(frozen=True)
+class ClaimLease:
+    """The lease of a claim being sent, for `copbot.work.lease.held` (renewed while the send
+    runs, confirmed before it)."""
+
+    db: Database
+    claim: Claim
+    instance: str
+    clock: Clock
+    policy: RetryPolicy = POLICY
+
+    @property
+    def what(self) -> str:
+        return f"meeting_post:{self.claim.id}"
+
+    async def renew(self) -> bool:
+        async with self.db.session() as session:
+            result = await session.execute(
+                update(MeetingPost)
+                .where(
+                    (MeetingPost.id == self.claim.id)
+                    & (MeetingPost.status == CLAIMED)
+                    & (MeetingPost.claimed_by == self.instance)
+                    & (MeetingPost.attempts == self.claim.attempts)
+                )
+                .values(lease_until=lease_end(self.clock.now(), self.policy))
+            )
+        return result.rowcount == 1
 
 
 async def get(db: Database, key: PostKey) -> MeetingPost | None:

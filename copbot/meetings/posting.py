@@ -42,6 +42,7 @@ from copbot.metrics import Metrics
 from copbot.notifier import Notifier, SentMessage
 from copbot.store import Database
 from copbot.store.meetings_models import MeetingPost
+from copbot.work.lease import LeaseLost, held
 from copbot.work.policy import RetryPolicy
 
 log = structlog.get_logger(__name__)
@@ -205,7 +206,12 @@ class Posting:
         try:
             if community is None:
                 raise NotSendable("unknown_cop")
-            sent = await self._post(key, occ, community)
+            lease = claims.ClaimLease(self.db, claim, self.instance, self.clock, self.retry)
+            async with held(lease, self.retry.heartbeat_seconds):
+                sent = await self._post(key, occ, community)
+        except LeaseLost:  # another instance settled it while this one was stopped: not sent
+            log.warning("meetings.post_lease_lost", cop_id=key.cop_id, kind=key.kind)
+            return
         except Settled as settled:
             if now < self.post_time(key.kind, occ) and not claim.taken_over:
                 # Early (`post-now`): nothing to post yet, but the post at its time stays open.
@@ -255,6 +261,7 @@ class Posting:
             now=now,
             instance=self.instance,
             reason=reason_of(error),
+            hint=getattr(error, "retry_after", None),  # Teams' Retry-After (a 429), honoured
             policy=self.retry,
         )
         report.failed.append(_label(key))
