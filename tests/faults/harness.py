@@ -174,6 +174,11 @@ class Server:
                     found.append(json.loads(line))
         return [e for e in found if e.get("event") == name]
 
+    async def clock(self) -> datetime:
+        async with self.session.get(f"{self.url}/_test/clock") as r:
+            assert r.status == 200, await r.text()
+            return datetime.fromisoformat((await r.json())["now"])
+
     async def set_clock(self, when: datetime) -> None:
         async with self.session.post(f"{self.url}/_test/clock", json={"at": when.isoformat()}) as r:
             assert r.status == 200, await r.text()
