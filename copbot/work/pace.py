@@ -144,6 +144,22 @@ class Pace:
             self.waited += wait
             await self.sleep(wait)
 
+    def rename(self, old: str, new: str) -> None:
+        """`old` and `new` are one thread (a person's chat, once its id is known): counted as one."""
+        if old == new or old not in self._threads:
+            return
+        moved = self._threads.pop(old)
+        kept = self._threads.get(new)
+        if kept is not None:
+            merged = sorted([*kept.events, *moved.events])
+            kept.events.clear()
+            kept.events.extend(merged)
+        else:
+            self._threads[new] = moved
+        if old in self._deferred:
+            until = self._deferred.pop(old)
+            self._deferred[new] = max(until, self._deferred.get(new, until))
+
     def defer(self, thread: str, seconds: float | None) -> None:
         """Teams throttled `thread` (429): nothing more to it before `seconds` from now."""
         until = self._now() + max(1.0, seconds or 1.0)

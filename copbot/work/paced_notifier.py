@@ -46,9 +46,12 @@ class PacedNotifier:
         sent = await self._guarded(
             thread, lambda: self.notifier.send_to_person(person_id, text=text, card=card)
         )
-        if len(self._chats) > 50_000:
-            self._chats.clear()
-        self._chats[person_id] = thread_of(sent.conversation_id)
+        chat = thread_of(sent.conversation_id)
+        if chat != thread:
+            if len(self._chats) > 50_000:
+                self._chats.clear()
+            self._chats[person_id] = chat
+            self.pace.rename(thread, chat)
         return sent
 
     async def send_to_channel(

@@ -14,22 +14,7 @@ from copbot.clock import FakeClock
 from copbot.notifier import DeliveryDeferred
 from copbot.work.pace import Pace, Paced
 from tests.fakes.rate_limits import TeamsRateLimits
-
-
-class Sleeper:
-    """`asyncio.sleep` on the FakeClock: each sleeper wakes when the clock reaches its time;
-    concurrent ones move it to the latest of their times, never further."""
-
-    def __init__(self, clock: FakeClock):
-        self.clock = clock
-        self.slept: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        until = self.clock.now() + timedelta(seconds=seconds)
-        await asyncio.sleep(0)
-        if until > self.clock.now():
-            self.clock.set(until)
+from tests.support.fake_sleep import FakeSleep
 
 
 @pytest.fixture
@@ -43,7 +28,7 @@ def teams(clock: FakeClock) -> TeamsRateLimits:
 
 
 def paced(clock: FakeClock, **kwargs: object) -> Pace:
-    return Pace(clock, sleep=Sleeper(clock), **kwargs)  # type: ignore[arg-type]
+    return Pace(clock, sleep=FakeSleep(clock), **kwargs)  # type: ignore[arg-type]
 
 
 async def send(pace: Pace, teams: TeamsRateLimits, thread: str) -> None:
@@ -110,7 +95,7 @@ async def test_a_throttled_thread_waits_for_retry_after_others_do_not(
 
 
 async def test_a_short_retry_after_is_waited_for_here(clock: FakeClock) -> None:
-    sleeper = Sleeper(clock)
+    sleeper = FakeSleep(clock)
     pace = Pace(clock, sleep=sleeper)
     pace.defer("a:chat-alice", 2)
     await pace.slot("a:chat-alice")
