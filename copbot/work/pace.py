@@ -123,8 +123,9 @@ class Pace:
     def _now(self) -> float:
         return self.clock.now().timestamp()
 
-    async def slot(self, thread: str) -> None:
-        """Wait for a place for one call to `thread`, or raise `Paced` when it is too far."""
+    async def slot(self, thread: str) -> float:
+        """Wait for a place for one call to `thread` (returns the seconds waited), or raise
+        `Paced` when it is too far."""
         now = self._now()
         windows = self._threads.get(thread)
         if windows is None:
@@ -140,9 +141,11 @@ class Pace:
         windows.events.append(when)
         self._tenant.events.append(when)
         self._forget_idle(now)
-        if wait > 0:
-            self.waited += wait
-            await self.sleep(wait)
+        if wait <= 0:
+            return 0.0
+        self.waited += wait
+        await self.sleep(wait)
+        return wait
 
     def rename(self, old: str, new: str) -> None:
         """`old` and `new` are one thread (a person's chat, once its id is known): counted as one."""

@@ -3,10 +3,11 @@
 app.py wraps the real Notifier (`bot.proactive.BotNotifier`) in one `PacedNotifier`, shared by
 membership, meetings and questions, so that for each send, in this order:
 
-1. `Pace.slot(thread)` waits for a place under Teams' per-thread and per-tenant limits
-   (`copbot.work.pace`), or raises `Paced` (a `DeliveryDeferred`: the outbox retries later);
-2. `copbot.work.lease.confirm()`: the work this send belongs to is still ours (an outbox item
+1. `copbot.work.lease.confirm()`: the work this send belongs to is still ours (an outbox item
    taken over by another instance while this one was frozen is not sent twice);
+2. `Pace.slot(thread)` waits for a place under Teams' per-thread and per-tenant limits
+   (`copbot.work.pace`), or raises `Paced` (a `DeliveryDeferred`: the outbox retries later);
+   after a wait of more than a second the lease is confirmed again;
 3. the send; a 429 from Teams defers the thread for its Retry-After (`Pace.defer`) and is raised
    as it came (`DeliveryDeferred` with `retry_after`: retrying, never a failure).
 
@@ -24,6 +25,7 @@ from copbot.work import lease
 from copbot.work.pace import Pace
 
 THROTTLED = 429
+RECONFIRM_AFTER_S = 1.0
 T = TypeVar("T")
 
 
@@ -67,8 +69,11 @@ class PacedNotifier:
         )
 
     async def _guarded(self, thread: str, send: Callable[[], Awaitable[T]]) -> T:
-        await self.pace.slot(thread)
+        # The lease first: Teams counts a call when it arrives, so nothing slow (a database
+        # write) may come between the slot and the call; a long wait is confirmed again.
         await lease.confirm()
+        if await self.pace.slot(thread) > RECONFIRM_AFTER_S:
+            await lease.confirm()
         try:
             return await send()
         except DeliveryDeferred as exc:

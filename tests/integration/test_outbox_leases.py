@@ -126,7 +126,10 @@ async def test_a_slow_send_keeps_its_work_past_the_lease_by_its_heartbeat(
     for _ in range(3):  # well past the first lease, a beat at a time
         clock.advance(seconds=POLICY.lease_seconds * 0.8)
         seen = clock.now()
-        await eventually(lambda: renewed_after(database, seen), "the heartbeat to renew")
+        await eventually(
+            lambda at=seen: renewed_after(database, at),  # type: ignore[misc]
+            "the heartbeat to renew",
+        )
         assert await b.run_once() == 0
     assert clock.now() > first_lease + timedelta(seconds=POLICY.lease_seconds)
     done.set()
@@ -139,6 +142,4 @@ async def test_a_slow_send_keeps_its_work_past_the_lease_by_its_heartbeat(
 
 async def renewed_after(db: Database, when: datetime) -> bool:
     lease_until = (await item(db)).lease_until
-    return lease_until is not None and lease_until >= when + timedelta(
-        seconds=POLICY.lease_seconds
-    )
+    return lease_until is not None and lease_until >= when + timedelta(seconds=POLICY.lease_seconds)
