@@ -47,6 +47,7 @@ from copbot.clock import Clock
 from copbot.store.db import Database
 from copbot.store.meetings_models import MeetingPost
 from copbot.store.upsert import insert_ignore
+from copbot.work.lease import Freshness
 from copbot.work.policy import Backoff, RetryPolicy
 
 CLAIMED, SENT, FAILED, SKIPPED = "claimed", "sent", "failed", "skipped"
@@ -91,20 +92,26 @@ def lease_end(now: datetime, policy: RetryPolicy = POLICY) -> datetime:
     return now + timedelta(seconds=policy.lease_seconds)
 
 
-@dataclass(frozen=True)
 class ClaimLease:
     """The lease of a claim being sent, for `copbot.work.lease.held` (renewed while the send
     runs, confirmed before it)."""
 
-    db: Database
-    claim: Claim
-    instance: str
-    clock: Clock
-    policy: RetryPolicy = POLICY
+    def __init__(
+        self, db: Database, claim: Claim, instance: str, clock: Clock, policy: RetryPolicy = POLICY
+    ):
+        self.db = db
+        self.claim = claim
+        self.instance = instance
+        self.clock = clock
+        self.policy = policy
+        self._freshness = Freshness(clock, policy.heartbeat_seconds)
 
     @property
     def what(self) -> str:
         return f"meeting_post:{self.claim.id}"
+
+    def fresh(self) -> bool:
+        return self._freshness.fresh()
 
     async def renew(self) -> bool:
         async with self.db.session() as session:
@@ -118,7 +125,9 @@ class ClaimLease:
                 )
                 .values(lease_until=lease_end(self.clock.now(), self.policy))
             )
-        return result.rowcount == 1
+        if ours := result.rowcount == 1:
+            self._freshness.renewed()
+        return ours
 
 
 async def get(db: Database, key: PostKey) -> MeetingPost | None:

@@ -10,8 +10,10 @@ A lease can still be lost by a worker that is alive: stopped for longer than the
 VM, a process frozen, the database out of reach) while another instance took its work over. Such
 a worker must not do the work a second time, so every send confirms the lease first
 (`confirm()`, called by `copbot.work.paced_notifier.PacedNotifier` right before the call to
-Teams): a renewal that finds the lease gone raises `LeaseLost` and nothing is sent; the outbox
-then records nothing either (the new holder does). What no lease can close is the instant between
+Teams): a lease renewed less than a heartbeat ago is ours for 20 s more whatever happens (no
+database call), an older one is renewed there and then; a renewal that finds the lease gone
+raises `LeaseLost` and nothing is sent; the outbox then records nothing either (the new holder
+does). What no lease can close is the instant between
 Teams taking a message and the worker writing that down: Teams' activity POST takes no
 idempotency key, so a worker killed right then leaves a message that the next holder sends again
 (CONTRIBUTING.md, "The outbox or a claim?").
@@ -23,9 +25,12 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
+from datetime import timedelta
 from typing import Protocol
 
 import structlog
+
+from copbot.clock import Clock
 
 log = structlog.get_logger(__name__)
 
@@ -35,11 +40,34 @@ class LeaseLost(Exception):
 
 
 class Renewable(Protocol):
-    what: str  # for logs: "outbox:12", "meeting_post:3"
+    @property
+    def what(self) -> str:
+        """For logs: "outbox:12", "meeting_post:3"."""
+        ...
+
+    def fresh(self) -> bool:
+        """Renewed (or claimed) less than a heartbeat ago by this worker's clock: still ours for
+        at least lease - heartbeat seconds, whatever another worker does."""
+        ...
 
     async def renew(self) -> bool:
         """Extend the lease; False when it is no longer ours."""
         ...
+
+
+class Freshness:
+    """When the lease was last known ours, on the worker's clock (for `Renewable.fresh`)."""
+
+    def __init__(self, clock: Clock, heartbeat: float):
+        self.clock = clock
+        self.heartbeat = timedelta(seconds=heartbeat)
+        self.renewed_at = clock.now()  # made at the claim
+
+    def fresh(self) -> bool:
+        return self.clock.now() - self.renewed_at < self.heartbeat
+
+    def renewed(self) -> None:
+        self.renewed_at = self.clock.now()
 
 
 _current: ContextVar[Renewable | None] = ContextVar("copbot_lease", default=None)
@@ -72,8 +100,10 @@ async def _heartbeat(lease: Renewable, every: float) -> None:
 
 async def confirm() -> None:
     """Before an action that must not happen twice: the lease of the running work (if any) is
-    still ours, renewed now; else `LeaseLost`."""
+    still ours (renewed less than a heartbeat ago, or renewed now); else `LeaseLost`."""
     lease = _current.get()
-    if lease is not None and not await lease.renew():
+    if lease is None or lease.fresh():
+        return
+    if not await lease.renew():
         log.warning("lease.lost_before_send", work=lease.what)
         raise LeaseLost(f"{lease.what}: the lease was taken over by another worker")

@@ -50,7 +50,7 @@ from copbot.directory import DirectoryError, DirectoryUnavailable
 from copbot.store import Database
 from copbot.store.membership_models import OutboxItem
 from copbot.store.upsert import insert_ignore
-from copbot.work.lease import LeaseLost, held
+from copbot.work.lease import Freshness, LeaseLost, held
 from copbot.work.policy import RetryPolicy
 
 log = structlog.get_logger(__name__)
@@ -417,18 +417,24 @@ class Outbox:
         return chosen
 
 
-@dataclass(frozen=True)
 class _ItemLease:
-    outbox: Outbox
-    item_id: int
-    token: str
+    def __init__(self, outbox: Outbox, item_id: int, token: str):
+        self.outbox = outbox
+        self.item_id = item_id
+        self.token = token
+        self._freshness = Freshness(outbox.clock, outbox.policy.heartbeat_seconds)
 
     @property
     def what(self) -> str:
         return f"outbox:{self.item_id}"
 
+    def fresh(self) -> bool:
+        return self._freshness.fresh()
+
     async def renew(self) -> bool:
-        return await self.outbox.renew(self.item_id, self.token)
+        if ours := await self.outbox.renew(self.item_id, self.token):
+            self._freshness.renewed()
+        return ours
 
 
 def _reason(exc: BaseException) -> str:
