@@ -7,20 +7,24 @@ https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit
 Over them Teams answers 429 with Retry-After.
 
 `Pace.slot(thread)` reserves the earliest instant at which one more call to `thread` fits every
-window of the thread and of the tenant, then waits until that instant. A reservation counts at
+window of the thread and the tenant's rate, then waits until that instant. The tenant's calls are
+spaced evenly (50 per second: one each 20 ms, never a burst); a thread's may come in bursts as
+Teams allows (7 at once, then one place per free one). A reservation counts at
 once, so concurrent senders line up behind each other instead of all rushing at the same free
 place, and each thread is served in the order its calls asked. When that instant is further away
 than `max_wait` (a thread that used up its 60 per 30 s, or one that Teams throttled), nothing is
 reserved and `Paced` (a `DeliveryDeferred`) is raised with the wait as `retry_after`: the outbox
 puts the item back until then (retrying, not failed) instead of holding a worker.
 
-`defer(thread, seconds)` is what a 429 teaches: no call to that thread before its Retry-After. It
-is this process's memory only; other instances honour the same 429 because the item's next
-attempt is written in the database (`Outbox` records `Retry-After` as `next_attempt_at`), and
-each instance's own 429s pace it the same way.
-
-Several instances each have their own tenant budget: `tenant_rate` is per process (admins running
-N instances set `TEAMS_SENDS_PER_SECOND` to about 50 / N; docs/admin.md).
+`throttled(thread, seconds)` is what a 429 teaches: no call to that thread before its
+Retry-After, and the tenant's pace slows down (by a fifth, at most once a second) and comes back
+slowly with each call that follows (+0.02 per second per call, up to `tenant_rate`): Teams counts
+calls when they arrive, and a loaded host or network bunches calls that left evenly, so the pace
+finds the rate that actually gets through. It is this process's memory only; other instances
+honour the same 429 because the item's next attempt is written in the database (`Outbox` records
+`Retry-After` as `next_attempt_at`), and each instance's own 429s slow it the same way, which
+is also how several instances sharing the tenant's budget settle under it (admins running N
+instances may also set `TEAMS_SENDS_PER_SECOND` to about 50 / N; docs/admin.md).
 
 Time comes from the injected clock and waiting from the injected `sleep`, so tests move a
 `FakeClock` instead of sleeping.
@@ -54,10 +58,13 @@ PER_THREAD: tuple[Window, ...] = (
     Window(3600, 1800),
 )
 TENANT_RATE = 50  # requests per second per app per tenant
-# Calls leave here in order but reach Teams after a network delay that varies: each window is
-# kept this much longer than Teams' so that two calls a window apart never arrive inside one.
+# Calls leave here in order but reach Teams after a delay that varies: each window (and the
+# tenant's spacing) is kept this much longer than Teams' so that a small variation is harmless.
 MARGIN_S = 0.05
 MAX_WAIT_S = 10.0  # beyond this a send is put back (retrying) rather than waited for here
+SLOW_DOWN = 0.8  # the tenant's pace after a 429
+RECOVERY_PER_CALL = 0.02  # calls per second regained with each call
+MIN_RATE = 1.0
 
 
 class Paced(DeliveryDeferred):
@@ -113,8 +120,11 @@ class Pace:
         self.margin = margin
         self.max_wait = max_wait
         self.sleep = sleep
-        # 50 per second as a window of one second (a burst of 50, then one place per free one).
-        self._tenant = _Windows((Window(1, tenant_rate),), margin)
+        self.tenant_rate = float(tenant_rate)
+        self.rate = self.tenant_rate  # the tenant's pace now (slower after 429s)
+        self._tenant_next = 0.0  # the tenant's next free instant
+        self._slowed_at = float("-inf")
+        self.throttles = 0  # 429s Teams answered
         self._threads: dict[str, _Windows] = {}
         self._deferred: dict[str, float] = {}  # thread -> not before (a 429's Retry-After)
         self.waited = 0.0  # seconds spent waiting for a slot (for the benchmark and metrics)
@@ -130,16 +140,15 @@ class Pace:
         windows = self._threads.get(thread)
         if windows is None:
             windows = self._threads[thread] = _Windows(self.per_thread, self.margin)
-        when = max(
-            windows.earliest(now), self._tenant.earliest(now), self._deferred.get(thread, now)
-        )
+        when = max(windows.earliest(now), self._tenant_next, self._deferred.get(thread, now))
         wait = when - now
         if wait > self.max_wait:
             self.put_back += 1
             log.info("pace.put_back", thread=thread, wait_s=round(wait, 1))
             raise Paced(thread, wait)
         windows.events.append(when)
-        self._tenant.events.append(when)
+        self._tenant_next = when + (1 + self.margin) / self.rate
+        self.rate = min(self.tenant_rate, self.rate + RECOVERY_PER_CALL)
         self._forget_idle(now)
         if wait <= 0:
             return 0.0
@@ -163,12 +172,18 @@ class Pace:
             until = self._deferred.pop(old)
             self._deferred[new] = max(until, self._deferred.get(new, until))
 
-    def defer(self, thread: str, seconds: float | None) -> None:
-        """Teams throttled `thread` (429): nothing more to it before `seconds` from now."""
-        until = self._now() + max(1.0, seconds or 1.0)
+    def throttled(self, thread: str, seconds: float | None) -> None:
+        """Teams answered 429 for `thread`: nothing more to it before `seconds` from now, and the
+        tenant's pace slows down."""
+        now = self._now()
+        self.throttles += 1
+        until = now + max(1.0, seconds or 1.0)
         if until > self._deferred.get(thread, 0.0):
             self._deferred[thread] = until
-        log.info("pace.throttled", thread=thread, retry_after_s=seconds)
+        if now - self._slowed_at >= 1.0:  # one slow-down per burst of 429s
+            self._slowed_at = now
+            self.rate = max(MIN_RATE, self.rate * SLOW_DOWN)
+        log.info("pace.throttled", thread=thread, retry_after_s=seconds, rate=round(self.rate, 1))
 
     def _forget_idle(self, now: float) -> None:
         """Threads quiet for longer than the longest window need no memory (bounded size)."""

@@ -8,7 +8,8 @@ membership, meetings and questions, so that for each send, in this order:
 2. `Pace.slot(thread)` waits for a place under Teams' per-thread and per-tenant limits
    (`copbot.work.pace`), or raises `Paced` (a `DeliveryDeferred`: the outbox retries later);
    after a wait of more than a second the lease is confirmed again;
-3. the send; a 429 from Teams defers the thread for its Retry-After (`Pace.defer`) and is raised
+3. the send; a 429 from Teams defers the thread for its Retry-After and slows the tenant's pace
+   (`Pace.throttled`) and is raised
    as it came (`DeliveryDeferred` with `retry_after`: retrying, never a failure).
 
 The thread is what Teams counts the limit on: a person's 1:1 chat, a channel (all its threads).
@@ -78,5 +79,5 @@ class PacedNotifier:
             return await send()
         except DeliveryDeferred as exc:
             if exc.status == THROTTLED:
-                self.pace.defer(thread, exc.retry_after)
+                self.pace.throttled(thread, exc.retry_after)
             raise

@@ -85,7 +85,7 @@ async def test_a_throttled_thread_waits_for_retry_after_others_do_not(
     clock: FakeClock, teams: TeamsRateLimits
 ) -> None:
     pace = paced(clock)
-    pace.defer("19:ubs-channel", 20)  # Teams answered 429, Retry-After: 20
+    pace.throttled("19:ubs-channel", 20)  # Teams answered 429, Retry-After: 20
     with pytest.raises(Paced) as put_back:
         await pace.slot("19:ubs-channel")
     assert put_back.value.retry_after == pytest.approx(20)
@@ -97,7 +97,7 @@ async def test_a_throttled_thread_waits_for_retry_after_others_do_not(
 async def test_a_short_retry_after_is_waited_for_here(clock: FakeClock) -> None:
     sleeper = FakeSleep(clock)
     pace = Pace(clock, sleep=sleeper)
-    pace.defer("a:chat-alice", 2)
+    pace.throttled("a:chat-alice", 2)
     await pace.slot("a:chat-alice")
     assert sleeper.slept == [pytest.approx(2)]
 
@@ -105,3 +105,24 @@ async def test_a_short_retry_after_is_waited_for_here(clock: FakeClock) -> None:
 def test_the_tenant_rate_is_at_least_one() -> None:
     with pytest.raises(ValueError):
         Pace(FakeClock(), tenant_rate=0)
+
+
+async def test_429s_slow_the_tenant_pace_down_and_it_comes_back(clock: FakeClock) -> None:
+    """Teams counts calls when they arrive; calls bunched on the way get 429s although they left
+    evenly: each burst of 429s slows the pace down, calls that follow bring it back."""
+    pace = paced(clock)
+    pace.throttled("a:chat-1", 1)
+    pace.throttled("a:chat-2", 1)  # the same burst: one slow-down
+    assert pace.rate == pytest.approx(40)
+    clock.advance(seconds=1)
+    pace.throttled("a:chat-3", 1)
+    assert pace.rate == pytest.approx(32)
+    start = clock.now()
+    for n in range(100):
+        await pace.slot(f"a:chat-{n + 10}")
+    slowed = (clock.now() - start).total_seconds()
+    assert slowed > 100 / 50 * 1.2  # slower than the full pace ...
+    assert pace.rate == pytest.approx(34)  # ... and regaining 0.02 per call
+    for n in range(1000):
+        await pace.slot(f"a:chat-{n + 200}")
+    assert pace.rate == 50  # never above Teams' limit
