@@ -17,8 +17,8 @@ reserved and `Paced` (a `DeliveryDeferred`) is raised with the wait as `retry_af
 puts the item back until then (retrying, not failed) instead of holding a worker.
 
 `throttled(thread, seconds)` is what a 429 teaches: no call to that thread before its
-Retry-After, and the tenant's pace slows down (by a fifth, at most once a second) and comes back
-slowly with each call that follows (+0.02 per second per call, up to `tenant_rate`): Teams counts
+Retry-After, and the tenant's pace slows down (by a tenth, at most once a second) and comes back
+with each call that follows (+0.05 per second per call, up to `tenant_rate`): Teams counts
 calls when they arrive, and a loaded host or network bunches calls that left evenly, so the pace
 finds the rate that actually gets through. It is this process's memory only; other instances
 honour the same 429 because the item's next attempt is written in the database (`Outbox` records
@@ -62,8 +62,8 @@ TENANT_RATE = 50  # requests per second per app per tenant
 # tenant's spacing) is kept this much longer than Teams' so that a small variation is harmless.
 MARGIN_S = 0.05
 MAX_WAIT_S = 10.0  # beyond this a send is put back (retrying) rather than waited for here
-SLOW_DOWN = 0.8  # the tenant's pace after a 429
-RECOVERY_PER_CALL = 0.02  # calls per second regained with each call
+SLOW_DOWN = 0.9  # the tenant's pace after a 429
+RECOVERY_PER_CALL = 0.05  # calls per second regained with each call
 MIN_RATE = 1.0
 
 

@@ -113,16 +113,16 @@ async def test_429s_slow_the_tenant_pace_down_and_it_comes_back(clock: FakeClock
     pace = paced(clock)
     pace.throttled("a:chat-1", 1)
     pace.throttled("a:chat-2", 1)  # the same burst: one slow-down
-    assert pace.rate == pytest.approx(40)
+    assert pace.rate == pytest.approx(45)
     clock.advance(seconds=1)
     pace.throttled("a:chat-3", 1)
-    assert pace.rate == pytest.approx(32)
+    assert pace.rate == pytest.approx(40.5)
     start = clock.now()
     for n in range(100):
         await pace.slot(f"a:chat-{n + 10}")
     slowed = (clock.now() - start).total_seconds()
-    assert slowed > 100 / 50 * 1.2  # slower than the full pace ...
-    assert pace.rate == pytest.approx(34)  # ... and regaining 0.02 per call
-    for n in range(1000):
+    assert slowed > 100 / 50 * 1.1  # slower than the full pace ...
+    assert pace.rate == pytest.approx(45.5)  # ... and regaining 0.05 per call
+    for n in range(200):
         await pace.slot(f"a:chat-{n + 200}")
     assert pace.rate == 50  # never above Teams' limit
