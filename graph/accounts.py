@@ -14,6 +14,7 @@ import structlog
 
 from copbot.directory import AccountState
 
+from .batch import raise_for_item
 from .calls import GraphCalls
 
 log = structlog.get_logger(__name__)
@@ -38,7 +39,7 @@ class GraphAccounts(GraphCalls):
                     }
                     for i, user_id in enumerate(chunk)
                 ]
-                results = await self._directory._batch(requests, what, READ_USERS)
+                results = await self.batch(requests, what)
                 for i, user_id in enumerate(chunk):
                     result = results[str(i)]
                     if result.status == 404:
@@ -47,7 +48,7 @@ class GraphAccounts(GraphCalls):
                         enabled = result.body.get("accountEnabled") is not False
                         states[user_id] = AccountState.ENABLED if enabled else AccountState.DISABLED
                     else:
-                        self._directory._raise_for_batch_item(result, what, READ_USERS)
+                        raise_for_item(result, what, READ_USERS)
         counts = {state: sum(1 for s in states.values() if s is state) for state in AccountState}
         log.info(
             "graph.accounts_read", requested=len(unique), **{str(k): v for k, v in counts.items()}

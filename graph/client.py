@@ -19,7 +19,6 @@ import datetime as dt
 import importlib.util
 import inspect
 import math
-import random
 import re
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -41,6 +40,8 @@ from msgraph_core import GraphClientFactory
 from msgraph_core.middleware import GraphTelemetryHandler
 from msgraph_core.middleware.options import GraphTelemetryHandlerOption
 
+from copbot.work.policy import backoff
+
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
     from azure.core.credentials_async import AsyncTokenCredential
@@ -58,7 +59,8 @@ class RetryPolicy:
 
     ``max_retries`` retries after the first attempt, for 429/503/504 (every method: Graph's own
     advice for throttling). Before each retry we wait ``Retry-After`` when Graph sends it, else
-    ``backoff_base * 2**n`` plus up to ``backoff_jitter`` seconds. A wait longer than ``max_wait``
+    the one backoff of CoP Bot (``copbot.work.policy.backoff``): ``backoff_base * 2**n``, plus up
+    to ``backoff_jitter`` of that at random, at most ``max_wait``. A wait longer than ``max_wait``
     is not waited: the call fails at once with ``DirectoryUnavailable(retry_after=...)`` so the
     outbox (which persists) does the waiting instead of a coroutine (which does not). Worst case
     in-process sleeping is therefore ``max_retries * max_wait``.
@@ -67,7 +69,7 @@ class RetryPolicy:
     max_retries: int = 3
     max_wait: float = 10.0
     backoff_base: float = 0.5
-    backoff_jitter: float = 0.5
+    backoff_jitter: float = 0.5  # a fraction of the delay (copbot.work.policy.backoff)
 
     def __post_init__(self) -> None:
         if not 0 <= self.max_retries <= RetryHandlerOption.MAX_MAX_RETRIES:
@@ -79,8 +81,9 @@ class RetryPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Delay before retry number ``attempt + 1`` when Graph gave no ``Retry-After``."""
-        jitter = random.uniform(0, self.backoff_jitter) if self.backoff_jitter else 0.0
-        return min(self.backoff_base * (2**attempt) + jitter, self.max_wait)
+        return backoff(
+            attempt + 1, base=self.backoff_base, cap=self.max_wait, jitter=self.backoff_jitter
+        )
 
 
 def parse_retry_after(value: str | None) -> float | None:

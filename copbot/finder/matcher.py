@@ -41,395 +41,48 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
-from copbot.catalog import Catalog, Community
-from copbot.finder.lexicon import ADMIN_WORDS, COP_WORDS, FUNCTION_WORDS, REQUEST_RE
+from copbot.finder.index import CatalogIndex, content_words
+from copbot.finder.lexicon import ADMIN_WORDS, COP_WORDS, REQUEST_RE
+from copbot.finder.model import Credit, Key, Match, Recommendation
 from copbot.finder.text import (
-    WORD_CACHE_SIZE,
     Token,
-    TrigramModel,
     expand,
-    function_word_evidence,
-    stems,
     tokenize,
 )
-from copbot.glossary import Glossary, Occurrence
-from copbot.i18n import DEFAULT_LANG, LANGS, Lang, fold
+from copbot.finder.weights import (
+    ADMIN_EVIDENCE,
+    COMPLETE_MIN,
+    CROSS_EVIDENCE,
+    CROSS_GENERIC,
+    EVIDENCE_MIN,
+    EXPLAINED,
+    FIRST_WORDS,
+    FIRST_WORDS_FLOOR,
+    GENERIC_IDF,
+    INFORMATIVE,
+    MARGIN,
+    MARGIN_COMPLETE,
+    OWN_TOPIC,
+    OWN_WORDS,
+    PHRASE_BOOST,
+    SCORE_SCALE,
+    SECOND_SHARE,
+    THEMATIC_SHARE,
+    WINDOW_SLACK,
+)
+from copbot.glossary import Occurrence
+from copbot.i18n import Lang, fold
 
-FIELD_WEIGHTS = {
-    "name": 1.2,
-    "alias": 1.2,
-    "area": 1.0,
-    "keyword": 1.0,
-    "topic": 1.0,
-    "glossary": 1.0,  # what a glossary abbreviation pointing to the community stands for
-    "lead": 0.2,
-    "description": 0.12,
-}
-TOPICAL_FIELDS = frozenset({"name", "alias", "area", "keyword", "topic", "glossary"})
-PHRASE_BOOST = 0.5  # a complete phrase of n >= 2 words: (1 + PHRASE_BOOST) x credit per word
-PARTIAL = 0.4  # a phrase only partly present: this share of its words' credit
-WINDOW_SLACK = 3  # a phrase's words may be at most len + 3 content words apart in the question
-INFORMATIVE = 0.1  # words commoner than this (scaled idf) earn nothing alone; they complete phrases
-RELATED = 0.8  # a stem the stemmer left longer or shorter ("environment" / "environmental")
-TYPO = 0.7  # an unknown word one letter away from a catalog word ("sanitaion")
-MIN_RELATED = 6  # letters: shorter stems are never related by prefix or typo
-FIRST_WORDS = 0.04  # each later content word of the question weighs 4 % less...
-FIRST_WORDS_FLOOR = 0.8  # ...down to this
-COMPLETE_MIN = 0.55  # confidence: one complete topical entry with at least this credit...
-EVIDENCE_MIN = 0.9  # ...or topical credits adding up to this...
-MARGIN_COMPLETE = 0.4  # ...or a complete topical entry with this credit when the best community...
-MARGIN = 2.5  # ...has this many times the credit of the second
-ADMIN_EVIDENCE = 3.0  # a question with a workplace word (laptop, allowance...) needs this much
-SCORE_SCALE = 1.5  # score = 1 - exp(-credit / SCORE_SCALE), in [0, 1)
-SHORTLIST_SHARE = 0.3  # shown communities have at least this share of the best one's credit
-TRIGRAM_WEIGHT = 1.2  # language: letter trigrams weigh at most this (a function word weighs 1)
-HINT_MARGIN = 0.6  # language: the hint (the person's locale) wins unless beaten by this much
-SIMILARITY_TERMS = 300  # cross-cutting closeness: at most this many shared stems, rarest first
-CROSS_EVIDENCE = 0.5  # cross-cutting suggestion: topical credit that counts as the person's words
-OWN_WORDS = 0.75  # ...from words it gets 3/4 of the credit the best community gets for
-EXPLAINED = 10  # the matched words are given for the first communities and the cross-cutting ones
-GENERIC_IDF = 0.5  # a word this common among communities ("finance", "rights") is generic...
-CROSS_GENERIC = 0.3  # ...and earns a cross-cutting community this share, outside a whole phrase
-THEMATIC_SHARE = 0.6  # a thematic topic this strong against a cross-cutting one is the primary
-OWN_TOPIC = 0.55  # credit a community earns on words the other one explains less: its own topic
-SECOND_SHARE = 0.3  # a second topic has at least this share of the primary's credit
-FOREIGN = 0.5  # an unknown word read in another language than the question's
-
-_ABBREVIATION_RE = re.compile(r"\s*\([^)]*\)")
 _SENTENCE_RE = re.compile(r"[^.?!;\n]+[.?!;\n]*")
-_SPLIT_RE = re.compile(r"\s*(?:,|;|/|\band\b|\bet\b|\by\b|\be\b|&)\s*", re.IGNORECASE)
-
-Key = tuple[Lang, str]  # a stem in a language
-
-
-@dataclass(frozen=True)
-class Match:
-    """One community for a question: its score in [0, 1] and the catalog's words that matched."""
-
-    cop_id: str
-    score: float
-    # the catalog's words the question matched, in the question's order, abbreviations spelled
-    # out ("land value capture (LVC)"; for the first EXPLAINED communities and the cross-cutting
-    # ones)
-    terms: tuple[str, ...] = ()
-    credit: float = 0.0  # the unscaled score
-    topical: float = 0.0  # the part of the credit from topical fields
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    query: str
-    lang: Lang  # the language of the question (or the hint when it does not tell)
-    ranking: tuple[Match, ...]  # every community, best first
-    confident: bool
-    cross_cutting: Match | None = None  # suggested as well when the best is not cross-cutting
-    readable: bool = False  # the question has words we know (function words or catalog words)
-    # the question names a second topic, of another community: offered as a secondary CoP
-    second: Match | None = None
-
-    @property
-    def best(self) -> Match | None:
-        return self.ranking[0] if self.ranking else None
-
-    @property
-    def topical(self) -> bool:
-        """Some catalog topic matched, even if not enough to be confident."""
-        return bool(self.ranking) and self.ranking[0].topical > 0
-
-    def shortlist(self, size: int = 3) -> list[Match]:
-        """Up to `size` communities worth showing, best first (those with real evidence)."""
-        if not self.ranking or self.ranking[0].credit <= 0:
-            return []
-        floor = self.ranking[0].credit * SHORTLIST_SHARE
-        return [m for m in self.ranking[:size] if m.credit > 0 and m.credit >= floor]
-
-    def match(self, cop_id: str) -> Match | None:
-        return next((m for m in self.ranking if m.cop_id == cop_id), None)
-
-
-@dataclass
-class _Phrase:
-    """A catalog entry of two words or more, checked whole when its rarest word is asked."""
-
-    cop: int
-    weight: float
-    topical: bool
-    lang: Lang
-    slots: tuple[frozenset[str], ...]  # the stems of each content word
-    surface: str = ""  # as the catalog writes it (shown in the reasons)
-    rarity: float = 0.0  # scaled idf of the phrase itself
-    keys: tuple[tuple[Key, ...], ...] = ()  # the slots as index keys
-
-    def __post_init__(self) -> None:
-        self.keys = tuple(tuple((self.lang, stem) for stem in slot) for slot in self.slots)
-
-
-@dataclass
-class _Word:
-    """What one stem is worth to one community: the best entry containing it."""
-
-    any: float = 0.0  # field weight of the best entry (a phrase counts PARTIAL)
-    topical: float = 0.0  # the same among topical fields
-    whole: float = 0.0  # field weight of a topical entry that is this word alone
-
-
-@dataclass
-class _Credit:
-    total: dict[int, float] = field(default_factory=dict)  # token position -> best credit
-    topical: dict[int, float] = field(default_factory=dict)
-    complete: float = 0.0  # best credit of a complete topical entry
-    phrases: dict[int, int] = field(default_factory=dict)  # position -> the phrase that gave it
-    exact: set[int] = field(default_factory=set)  # positions in a phrase written word for word
-
-    def add(self, position: int, value: float, topical: bool, complete: bool) -> None:
-        if value > self.total.get(position, 0.0):
-            self.total[position] = value
-        if topical:
-            if value > self.topical.get(position, 0.0):
-                self.topical[position] = value
-            if complete and value > self.complete:
-                self.complete = value
-
-
-def split_phrase(phrase: str) -> list[str]:
-    """A phrase and its parts: "Water and sanitation / water operators" -> + "water", ..."""
-    parts = [p.strip() for p in _SPLIT_RE.split(phrase) if p and p.strip()]
-    return [phrase, *parts] if len(parts) > 1 else [phrase]
-
-
-def _content(tokens: Iterable[Token]) -> list[Token]:
-    return [t for t in tokens if not t.stop]
-
-
-def _scaled_idf(df: int, n: int) -> float:
-    """Inverse document frequency scaled to [0, 1]: 1 for a word of one community only."""
-    top = math.log(1 + (n - 1 + 0.5) / 1.5)
-    return math.log(1 + (n - df + 0.5) / (df + 0.5)) / top if top > 0 else 1.0
 
 
 def _rarity(hit: tuple[int, float]) -> float:
     return hit[1]
 
 
-def _offer(best: dict[Key, float], key: Key, value: float) -> None:
-    if value > best.get(key, 0.0):
-        best[key] = value
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-class Finder:
-    """The index of a catalog (immutable at runtime: build it once at startup)."""
-
-    def __init__(self, catalog: Catalog):
-        self.catalog = catalog
-        self.communities: tuple[Community, ...] = tuple(catalog)
-        self._idf: dict[Key, float] = {}
-        self._words: dict[Key, dict[int, _Word]] = {}  # stem -> community -> worth
-        self._worths: dict[Key, tuple[tuple[int, float, float, float], ...]] = {}  # the same, flat
-        self._phrases: list[_Phrase] = []
-        self._anchored: dict[Key, list[int]] = defaultdict(list)  # rarest stem -> phrases
-        self._surface: dict[str, frozenset[Lang]] = {}
-        self._prefixes: dict[Key, set[str]] = defaultdict(set)
-        self._deletes: dict[str, set[str]] = defaultdict(set)  # word less a letter -> words
-        # per community: its stems, weighted by rarity and field, for the cross-cutting suggestion
-        self._vocabulary: list[dict[Key, float]] = [{} for _ in self.communities]
-        self._norms: list[float] = []
-        self._shared: list[list[tuple[Key, float]]] = []  # stems other communities have too
-        self._similar: dict[int, dict[int, float]] = {}
-        self._zero = tuple(Match(c.id, 0.0) for c in self.communities)
-        self._cross = [i for i, c in enumerate(self.communities) if c.cross_cutting]
-        self._trigrams: TrigramModel | None = None
-        self._met: dict[tuple[str, str], tuple[tuple[Key, float], ...]] = {}  # see _meets
-        self.glossary = Glossary.of(catalog)
-        # stem -> community -> the catalog's word for it (the reasons show the catalog's words)
-        self._surfaces: dict[Key, dict[int, str]] = {}
-        self._build()
-
-    @classmethod
-    def of(cls, catalog: Catalog) -> Finder:
-        return cls(catalog)
-
-    def forget_words(self) -> None:
-        """Empty the caches of words seen in questions (benchmarks measure without them)."""
-        self._met.clear()
-        if self._trigrams is not None:
-            self._trigrams.forget_words()
-
-    # -- index --------------------------------------------------------------------------------
-    def _entries(self, c: Community) -> Iterable[tuple[str, Lang, str]]:
-        for lang in LANGS:
-            yield "name", lang, _ABBREVIATION_RE.sub("", c.name.get(lang))
-            if c.short_name:
-                yield "name", lang, c.short_name.get(lang)
-            yield "name", lang, c.id
-        for lang, alias in c.aliases.all():
-            yield "alias", lang, alias
-        for area in c.practice_areas:
-            for lang in LANGS:
-                yield "area", lang, area.name.get(lang)
-            for lang, keyword in area.keywords.all():
-                yield "keyword", lang, keyword
-        for lang, topic in c.topics.all():
-            yield "topic", lang, topic
-        for term in self.glossary.terms:
-            if c.id in term.cops and not term.community:
-                for lang in LANGS:
-                    yield "glossary", lang, term.meaning.get(lang)
-
-    def _build(self) -> None:
-        surface: dict[str, set[Lang]] = defaultdict(set)
-        for lang in LANGS:
-            for word in FUNCTION_WORDS[lang]:
-                surface[word].add(lang)
-        texts: dict[Lang, list[str]] = {lang: [] for lang in LANGS}
-        words: dict[Key, dict[int, _Word]] = defaultdict(dict)
-        phrases: dict[tuple[int, Lang, tuple[frozenset[str], ...]], _Phrase] = {}
-        phrase_df: dict[tuple[Lang, tuple[str, ...]], set[int]] = defaultdict(set)
-        surfaces: dict[Key, dict[int, tuple[int, str]]] = defaultdict(dict)
-
-        def add(cop: int, field_name: str, lang: Lang, tokens: list[Token], part: str) -> None:
-            slots = tuple(stems(t.lower, lang) for t in tokens)
-            if not slots:
-                return
-            weight = FIELD_WEIGHTS[field_name]
-            topical = field_name in TOPICAL_FIELDS
-            single = len(slots) == 1
-            for token, slot in zip(tokens, slots, strict=True):
-                # the word shown for a stem: a topic of that one word, else a name of it, else
-                # the word inside a phrase, else in the lead or description
-                if single and topical:
-                    rank = 2 if field_name in ("name", "area") else 3
-                else:
-                    rank = int(topical)
-                shown = token.surface
-                for stem in slot:
-                    known = surfaces[(lang, stem)].get(cop)
-                    if (
-                        known is None
-                        or rank > known[0]
-                        or (rank == known[0] and shown.islower() and not known[1].islower())
-                    ):
-                        surfaces[(lang, stem)][cop] = (rank, shown)
-                    worth = words[(lang, stem)].setdefault(cop, _Word())
-                    value = weight if single else weight * PARTIAL
-                    worth.any = max(worth.any, value)
-                    if topical:
-                        worth.topical = max(worth.topical, value)
-                        if single:
-                            worth.whole = max(worth.whole, weight)
-            if not single and (cop, lang, slots) not in phrases:
-                phrases[(cop, lang, slots)] = _Phrase(cop, weight, topical, lang, slots, part)
-                phrase_df[(lang, tuple(sorted(min(s) for s in slots)))].add(cop)
-            elif not single:
-                known = phrases[(cop, lang, slots)]
-                if field_name == "glossary" or (
-                    part[:1].islower() and known.surface[:1].isupper() and known.weight <= weight
-                ):
-                    # "New Urban Agenda", not "urban agenda"; "urban mobility", not "Urban mobility"
-                    known.surface = part
-
-        for cop, community in enumerate(self.communities):
-            for field_name, lang, phrase in self._entries(community):
-                texts[lang].append(phrase)
-                for part in split_phrase(phrase):
-                    tokens = tokenize(part)
-                    for t in tokens:
-                        surface[t.word].add(lang)
-                    add(cop, field_name, lang, _content(tokens), part)
-            for field_name, text in (
-                ("lead", community.lead),
-                ("description", community.description),
-            ):
-                for lang in LANGS:
-                    texts[lang].append(text.get(lang))
-                    for token in _content(tokenize(text.get(lang))):
-                        surface[token.word].add(lang)
-                        if not token.is_number:
-                            add(cop, field_name, lang, [token], token.surface)
-
-        n = len(self.communities)
-        self._idf = {key: _scaled_idf(len(cops), n) for key, cops in words.items()}
-        self._words = dict(words)
-        self._worths = {
-            key: tuple((cop, w.any, w.topical, w.whole) for cop, w in worths.items())
-            for key, worths in self._words.items()
-        }
-        for phrase in phrases.values():
-            phrase.rarity = _scaled_idf(
-                len(phrase_df[(phrase.lang, tuple(sorted(min(s) for s in phrase.slots)))]), n
-            )
-            anchor = max(phrase.slots, key=lambda s: max(self._idf[(phrase.lang, x)] for x in s))
-            for stem in anchor:
-                self._anchored[(phrase.lang, stem)].append(len(self._phrases))
-            self._phrases.append(phrase)
-        self._surface = {word: frozenset(langs) for word, langs in surface.items()}
-        self._surfaces = {
-            key: {cop: shown for cop, (_, shown) in by_cop.items()}
-            for key, by_cop in surfaces.items()
-        }
-        self._trigrams = TrigramModel(texts)
-        for lang, stem in self._idf:
-            for end in range(MIN_RELATED, len(stem)):
-                self._prefixes[(lang, stem[:end])].add(stem)
-        for word in surface:
-            if len(word) >= MIN_RELATED and word.isalpha():
-                for variant in _deletions(word):
-                    self._deletes[variant].add(word)
-        for key, worths in self._words.items():
-            for cop, worth in worths.items():
-                self._vocabulary[cop][key] = self._idf[key] * worth.any
-        self._norms = [math.sqrt(sum(w * w for w in v.values())) or 1.0 for v in self._vocabulary]
-        self._shared = [
-            sorted(
-                ((k, w) for k, w in v.items() if len(self._words[k]) > 1), key=lambda kw: -kw[1]
-            )[:SIMILARITY_TERMS]
-            for v in self._vocabulary
-        ]
-
-    def _similarity(self, cop: int) -> dict[int, float]:
-        """How close a community's vocabulary is to each cross-cutting one's (cosine of stems
-        weighted by rarity and field; the descriptions count: "forced evictions" and "human
-        rights" bring Land, Housing and Shelter near Safety, Human Rights and Social Inclusion)."""
-        cached = self._similar.get(cop)
-        if cached is None:
-            cached = {}
-            for other in self._cross:
-                theirs = self._vocabulary[other]
-                dot = sum(w * theirs.get(k, 0.0) for k, w in self._shared[cop])
-                cached[other] = dot / (self._norms[cop] * self._norms[other])
-            self._similar[cop] = cached
-        return cached
-
-    # -- questions ----------------------------------------------------------------------------
-    def languages_of(self, word: str) -> frozenset[Lang]:
-        """The languages whose catalog text or function words contain `word` (folded)."""
-        return self._surface.get(word, frozenset())
-
-    def detect_language(self, text: str, tokens: Iterable[Token], hint: Lang | None = None) -> Lang:
-        """English, French or Spanish: function words, letters, catalog words, letter trigrams.
-
-        The hint (the person's Teams locale; English without one) wins when nothing says clearly
-        otherwise.
-        """
-        tokens = list(tokens)
-        score = function_word_evidence(text, tokens)
-        for token in _content(tokens):
-            langs = self.languages_of(token.word)
-            if 0 < len(langs) < len(LANGS):
-                for lang in langs:
-                    score[lang] += 0.5 / len(langs)
-        words = [t.surface.casefold() for t in tokens if not t.is_number]
-        if words and self._trigrams is not None:
-            for lang, p in self._trigrams.posterior(words).items():
-                score[lang] += TRIGRAM_WEIGHT * p
-        best = max(LANGS, key=lambda lang: score[lang])
-        hint = hint or DEFAULT_LANG
-        return hint if score[hint] >= score[best] - HINT_MARGIN else best
+class Finder(CatalogIndex):
+    """Ranks every community of the catalog for a question, with its reasons."""
 
     @staticmethod
     def requests(text: str, tokens: Iterable[Token]) -> set[int]:
@@ -460,7 +113,7 @@ class Finder:
         spelled = {o.start: o for o in occurrences}
         content: list[Token] = []
         seen: set[str] = set()
-        for token in _content(tokens):
+        for token in content_words(tokens):
             if token.word not in seen:
                 seen.add(token.word)
                 content.append(token)
@@ -515,7 +168,7 @@ class Finder:
         return Recommendation(text, lang, ranking, confident, suggestion, readable, other)
 
     def _totals(
-        self, credits: dict[int, _Credit], query: dict[Key, list[tuple[int, float]]]
+        self, credits: dict[int, Credit], query: dict[Key, list[tuple[int, float]]]
     ) -> dict[int, float]:
         """Each community's credit, with two rules for the cross-cutting ones.
 
@@ -570,7 +223,7 @@ class Finder:
         return totals
 
     def _second_topic(
-        self, ranking: tuple[Match, ...], order: list[int], credits: dict[int, _Credit]
+        self, ranking: tuple[Match, ...], order: list[int], credits: dict[int, Credit]
     ) -> Match | None:
         """Another community with a topic of its own in the question (words the primary does
         not explain as well), at least SECOND_SHARE as strong: "municipal finance and also
@@ -589,7 +242,7 @@ class Finder:
     def _reasons(
         self,
         cop: int,
-        credit: _Credit,
+        credit: Credit,
         tokens: tuple[Token, ...],
         by_position: dict[int, list[tuple[Key, float]]],
         lang: Lang,
@@ -647,69 +300,9 @@ class Finder:
                 terms.append(shown)
         return tuple(terms)
 
-    def _longer_or_shorter(self, lang: Lang, stem: str) -> Iterable[str]:
-        """Catalog stems that `stem` begins, or that begin it ("environment" / "environ")."""
-        for end in range(MIN_RELATED, len(stem)):
-            if (lang, stem[:end]) in self._idf:
-                yield stem[:end]
-        yield from self._prefixes.get((lang, stem), ())
-
-    def _typos(self, word: str) -> set[str]:
-        """Catalog words one letter away from an unknown word (deleted, added, changed, swapped)."""
-        if len(word) < MIN_RELATED or not word.isalpha():
-            return set()
-        near = set(self._deletes.get(word, ()))
-        for variant in _deletions(word):
-            if variant in self._surface:
-                near.add(variant)
-            near.update(self._deletes.get(variant, ()))
-        # people rarely mistype the first letter ("mission" is no typo of "emission")
-        return {other for other in near if other != word and other[0] == word[0]}
-
-    def _query(self, content: list[Token], lang: Lang) -> dict[Key, list[tuple[int, float]]]:
-        """(lang, catalog stem) -> [(token position, its rarity x closeness)] of a question.
-
-        A word the catalog does not have, read by another language's stemmer than the
-        question's, weighs FOREIGN ("stations" is not "stationnement")."""
-        query: dict[Key, list[tuple[int, float]]] = defaultdict(list)
-        for token in content:
-            unknown = not self.languages_of(token.word)
-            for key, value in self._meets(token.word, token.lower):
-                if unknown and key[0] != lang:
-                    value *= FOREIGN
-                query[key].append((token.position, value))
-        return query
-
-    def _meets(self, word: str, lower: str) -> tuple[tuple[Key, float], ...]:
-        """The catalog stems a word meets, with its rarity x closeness (kept per word)."""
-        known = self._met.get((word, lower))
-        if known is not None:
-            return known
-        best: dict[Key, float] = {}
-        langs = self.languages_of(word)
-        for lang in langs or LANGS:
-            for stem in stems(lower, lang):
-                own = self._idf.get((lang, stem))
-                if own is not None:
-                    _offer(best, (lang, stem), own)
-                for other in self._longer_or_shorter(lang, stem):
-                    idf = self._idf[(lang, other)]
-                    _offer(best, (lang, other), RELATED * (idf if own is None else min(own, idf)))
-        if not langs:
-            for near in self._typos(word):
-                for lang in self.languages_of(near):
-                    for stem in stems(near, lang):
-                        if (lang, stem) in self._idf:
-                            _offer(best, (lang, stem), TYPO * self._idf[(lang, stem)])
-        known = tuple(best.items())
-        if len(self._met) >= WORD_CACHE_SIZE:
-            self._met.clear()
-        self._met[(word, lower)] = known
-        return known
-
     def _credits(
         self, content: list[Token], lang: Lang
-    ) -> tuple[dict[int, _Credit], dict[Key, list[tuple[int, float]]]]:
+    ) -> tuple[dict[int, Credit], dict[Key, list[tuple[int, float]]]]:
         query = self._query(content, lang)
         place = {t.position: i for i, t in enumerate(content)}
         # the words an abbreviation stands for are in its place ("LVC studies": "studies" is
@@ -720,14 +313,14 @@ class Finder:
         lateness = {
             t.position: max(FIRST_WORDS_FLOOR, 1 - FIRST_WORDS * written[t.start]) for t in content
         }
-        credits: dict[int, _Credit] = defaultdict(_Credit)
+        credits: dict[int, Credit] = defaultdict(Credit)
         candidates: set[int] = set()
         for key, hits in query.items():
             candidates.update(self._anchored.get(key, ()))
             informative = [(p, idf * lateness[p]) for p, idf in hits if idf >= INFORMATIVE]
             if not informative:
                 continue
-            # _Credit.add inlined (the innermost loop of a question): any >= topical >= whole, so
+            # Credit.add inlined (the innermost loop of a question): any >= topical >= whole, so
             # the topical and whole credits never raise the total
             for cop, any_entry, topical, whole in self._worths[key]:
                 credit = credits[cop]
@@ -768,7 +361,7 @@ class Finder:
         return credits, query
 
     def _cross_cutting(
-        self, ranking: tuple[Match, ...], order: list[int], credits: dict[int, _Credit]
+        self, ranking: tuple[Match, ...], order: list[int], credits: dict[int, Credit]
     ) -> Match | None:
         """The cross-cutting community that fits best, when the best one is not cross-cutting.
 
@@ -799,7 +392,7 @@ class Finder:
         return Match(match.cop_id, match.score, (), match.credit, match.topical)
 
 
-def _first_own(credit: _Credit, others: Iterable[_Credit]) -> int:
+def _first_own(credit: Credit, others: Iterable[Credit]) -> int:
     """Where the words a community explains better than the others begin in the question."""
     others = tuple(others)
     return min(
@@ -812,6 +405,6 @@ def _first_own(credit: _Credit, others: Iterable[_Credit]) -> int:
     )
 
 
-def _own(credit: _Credit, other: _Credit) -> float:
+def _own(credit: Credit, other: Credit) -> float:
     """The topical credit a community earns beyond what another earns on the same words."""
     return sum(max(0.0, value - other.total.get(p, 0.0)) for p, value in credit.topical.items())

@@ -22,16 +22,12 @@ without adding anyone or storing anything.
 from __future__ import annotations
 
 import asyncio
-import enum
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, TypeVar
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,10 +42,13 @@ from copbot.directory import (
     UnknownGroup,
 )
 from copbot.importer.csvfile import BadRow, ImportFile, Row, primary_conflicts
+from copbot.importer.records import membership_of_row, upsert_many
+from copbot.importer.report import DONE, ImportReport, Outcome, Progress, RowResult
 from copbot.store import Database
 from copbot.store.audit import CLI, record
 from copbot.store.import_models import ImportRowProgress
 from copbot.store.membership_models import Membership
+from copbot.work.policy import Backoff, retry_delay
 
 log = structlog.get_logger(__name__)
 
@@ -59,59 +58,6 @@ ADD_CHUNK = 20  # Graph: at most 20 members@odata.bind references per PATCH
 RESOLVE_CHUNK = (
     100  # keys per find_users call (5 $batch requests): progress moves, retries stay small
 )
-
-
-class Outcome(enum.StrEnum):
-    ADDED = "added"
-    ALREADY_MEMBER = "already_member"
-    UNKNOWN_PERSON = "unknown_person"
-    FAILED = "failed"
-    WOULD_ADD = "would_add"  # dry run only
-
-
-DONE = frozenset({Outcome.ADDED, Outcome.ALREADY_MEMBER})
-
-
-@dataclass(frozen=True)
-class RowResult:
-    row: Row
-    outcome: Outcome
-    user_id: str | None = None
-    reason: str = ""  # why it failed
-    note: str = ""  # e.g. the person's primary CoP was kept
-
-
-@dataclass(frozen=True)
-class Progress:
-    """What the importer is doing, for a progress bar."""
-
-    stage: str  # "resolve" | "add" | "check" | "wait"
-    done: int = 0  # rows finished in this stage
-    total: int = 0
-    cop_id: str | None = None
-    wait_s: float | None = None  # stage "wait": seconds Graph asked us to wait
-
-
-@dataclass
-class ImportReport:
-    key: str
-    dry_run: bool = False
-    lines: int = 0
-    results: list[RowResult] = field(default_factory=list)
-    bad: list[BadRow] = field(default_factory=list)
-    previously_done: list[Row] = field(default_factory=list)
-    finished: bool = False
-
-    def of(self, *outcomes: Outcome) -> list[RowResult]:
-        return [r for r in self.results if r.outcome in outcomes]
-
-    def counts(self) -> dict[str, int]:
-        counts = {str(o): 0 for o in Outcome}
-        for result in self.results:
-            counts[str(result.outcome)] += 1
-        counts["bad_rows"] = len(self.bad)
-        counts["previously_done"] = len(self.previously_done)
-        return counts
 
 
 class MemberImporter:
@@ -134,6 +80,7 @@ class MemberImporter:
         self.sleep = sleep
         self.max_waits = max_waits
         self.max_backoff = max_backoff
+        self._backoff = Backoff(base=1.0, cap=max_backoff)
         self.actor = actor
 
     async def run(
@@ -371,7 +318,7 @@ class MemberImporter:
         for result in results:
             row, note = result.row, ""
             if result.outcome in DONE and result.user_id:
-                role, note = _membership(session, known, primary_of, result.user_id, row, now)
+                role, note = membership_of_row(session, known, primary_of, result.user_id, row, now)
                 record(
                     session,
                     at=now,
@@ -404,7 +351,7 @@ class MemberImporter:
                 else result
             )
         await session.flush()
-        await _upsert_many(
+        await upsert_many(
             session,
             ImportRowProgress.__table__,
             progress,
@@ -425,73 +372,8 @@ class MemberImporter:
                 waits += 1
                 if waits > self.max_waits:
                     raise
-                wait = exc.retry_after
-                if wait is None:
-                    wait = min(self.max_backoff, 2.0 ** (waits - 1))
+                # Graph's Retry-After as given (even 0: Graph asks, we follow), else the backoff
+                wait = retry_delay(waits, exc.retry_after, self._backoff, floor=0.0)
                 log.info("import.waiting", wait_s=round(wait, 3), status=exc.status, attempt=waits)
                 notify(Progress("wait", wait_s=wait))
                 await self.sleep(wait)
-
-
-def _membership(
-    session: AsyncSession,
-    known: dict[tuple[str, str], Membership],
-    primary_of: dict[str, str],
-    user_id: str,
-    row: Row,
-    now: datetime,
-) -> tuple[str, str]:
-    """Record the membership in CoP Bot's tables (in ``session``, not yet flushed): the role
-    recorded, and a note when the person's primary CoP was kept. ``known`` and ``primary_of``
-    are the people's memberships, kept up to date for the next rows of the chunk."""
-    role, note = "secondary", ""
-    if row.primary:
-        current = primary_of.get(user_id)
-        if current is None or current == row.cop_id:
-            role = "primary"
-        else:
-            note = (
-                f"{current} stays the primary CoP (CoP Bot already had it); "
-                f"{row.cop_id} recorded as secondary"
-            )
-    existing = known.get((user_id, row.cop_id))
-    if existing is None:
-        existing = Membership(
-            person_id=user_id,
-            cop_id=row.cop_id,
-            role=role,
-            since=now,
-            request_id=None,
-            source="import",
-            added_at=now,
-        )
-        session.add(existing)
-        known[(user_id, row.cop_id)] = existing
-    else:
-        if role == "primary" and existing.role != "primary":
-            existing.role = "primary"
-        if existing.added_at is None:
-            existing.added_at = now
-    if existing.role == "primary":
-        primary_of[user_id] = row.cop_id
-    return existing.role, note
-
-
-async def _upsert_many(
-    session: AsyncSession,
-    table: Any,
-    rows: list[dict[str, Any]],
-    *,
-    keys: list[str],
-    update: list[str],
-    per_statement: int = 500,
-) -> None:
-    """INSERT ... ON CONFLICT DO UPDATE of many rows in few statements (SQLite and PostgreSQL)."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    module = postgresql if dialect == "postgresql" else sqlite
-    for start in range(0, len(rows), per_statement):
-        stmt = module.insert(table).values(rows[start : start + per_statement])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=keys, set_={c: stmt.excluded[c] for c in update}
-        )
-        await session.execute(stmt)
