@@ -6,31 +6,25 @@ Nothing else reads the environment. Tests build the same parts with `build_compo
 
 from __future__ import annotations
 
-import asyncio
-import gc
 import ipaddress
 import logging
 import re
 import sys
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import Any, TextIO
 
 import structlog
 from aiohttp import web
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from botframework.connector.auth import ServiceClientCredentialsFactory
 
 from bot.activity_handler import CopBot
 from bot.adapter import AdapterConfig, build_adapter
 from bot.features import FEATURES, build_router
-from bot.http_server import http_server_options
 from bot.proactive import BotNotifier
-from bot.route import MAX_BODY_BYTES, InboundPolicy, MessagesEndpoint
-from bot.router import Router
+from bot.route import InboundPolicy
+from bot.web import Components
+from bot.web import create_web_app as web_app
 from cards import approval as approval_cards
 from cards import meetings as meeting_cards
 from cards import membership as membership_cards
@@ -46,20 +40,18 @@ from copbot.meetings.schedule import PostPolicy
 from copbot.membership import MembershipService, MembershipSettings
 from copbot.membership.delivery import NextMeeting
 from copbot.metrics import Metrics
-from copbot.retention import RetentionPolicy, purge
+from copbot.retention import RetentionPolicy
 from copbot.services import BotConfig, Services
 from copbot.store import Database, DatabaseUnavailable
 from copbot.work.outbox import Outbox
 from copbot.work.pace import Pace
 from copbot.work.paced_notifier import PacedNotifier
 from graph.local_directory import LocalDirectory
-from scheduler.runner import Job, JobRunner
+from scheduler.jobs import outbox_job, outbox_metrics, retention_job
+from scheduler.runner import JobRunner
 from settings import DirectoryMode, LogFormat, Settings
 
 log = structlog.get_logger("copbot.app")
-
-
-COMPONENTS: web.AppKey[Components] = web.AppKey("components")
 
 
 class StartupError(Exception):
@@ -158,17 +150,6 @@ def check_settings(settings: Settings) -> list[str]:
         if not settings.microsoft_app_tenant_id:
             problems.append("DIRECTORY_MODE=graph needs MICROSOFT_APP_TENANT_ID")
     return problems
-
-
-@dataclass
-class Components:
-    settings: Settings
-    services: Services
-    router: Router
-    bot: CopBot
-    adapter: Any
-    runner: JobRunner
-    catalog_problems: list[Problem] = field(default_factory=list)
 
 
 def build_directory(settings: Settings, db: Database, clock: Clock) -> Directory:
@@ -304,7 +285,7 @@ def build_components(
     runner = JobRunner()
     runner.add(outbox_job(outbox))
     if settings.retention_days:
-        runner.add(retention_job(services, retention_policy(settings)))
+        runner.add(retention_job(db, clock, retention_policy(settings)))
     for feature in FEATURES:
         feature.setup(services)
         for job in feature.jobs(services):
@@ -331,87 +312,9 @@ def next_meeting_of(meetings: Meetings) -> NextMeeting:
     return next_meeting
 
 
-# With leases of 30 s (copbot/work/policy.py), a killed instance's work is taken over within
-# about 45 s.
-OUTBOX_INTERVAL_S = 15
-
-
-def outbox_job(outbox: Outbox) -> Job:
-    """Queued work is also run when nobody kicks it (after a restart, for retries)."""
-    soon = datetime.now(UTC) + timedelta(seconds=2)  # after a restart, pick up queued work at once
-    return Job(
-        "outbox",
-        outbox.run_pending,
-        IntervalTrigger(seconds=OUTBOX_INTERVAL_S, start_date=soon),
-        misfire_grace_time=None,
-    )
-
-
-def outbox_metrics(outbox: Outbox) -> Callable[[Metrics], Awaitable[None]]:
-    async def refresh(metrics: Metrics) -> None:
-        counts, oldest = await outbox.stats()
-        for status in ("pending", "failed"):
-            metrics.outbox_depth.labels(status=status).set(counts.get(status, 0))
-        metrics.outbox_oldest_seconds.set(oldest)
-
-    return refresh
-
-
 def retention_policy(settings: Settings) -> RetentionPolicy:
     return RetentionPolicy(
         days=settings.retention_days, audit_days=settings.audit_retention_days or 36500
-    )
-
-
-def retention_job(services: Services, policy: RetentionPolicy) -> Job:
-    async def run() -> None:
-        await purge(services.db, services.clock.now(), policy)
-
-    # Daily at 03:17 UTC: out of office hours in Nairobi, and not on the hour other jobs favour.
-    return Job("retention.purge", run, CronTrigger(hour=3, minute=17, timezone="UTC"), 3600)
-
-
-# -- HTTP ---------------------------------------------------------------------------------------
-
-
-async def healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "alive"})
-
-
-async def readyz(request: web.Request) -> web.Response:
-    components = request.app[COMPONENTS]
-    services = components.services
-    checks: dict[str, Any] = {"catalog": {"ok": True, "communities": len(services.catalog)}}
-    try:
-        await services.db.ping(timeout=3)
-        checks["database"] = {"ok": True}
-    except DatabaseUnavailable as exc:
-        checks["database"] = {"ok": False, "reason": str(exc)}
-    warnings = [str(p) for p in components.catalog_problems]
-    # Features add checks: `async () -> (name, {"ok": bool, ...details}, [warnings])`.
-    if checks["database"]["ok"]:
-        for contribute in services.readiness:
-            try:
-                name, check, extra = await contribute()
-            except Exception as exc:  # a feature's check must not break /readyz
-                log.warning("readyz.check_failed", error=type(exc).__name__)
-                continue
-            checks[name] = check
-            warnings += extra
-    ready = all(check["ok"] for check in checks.values())
-    return web.json_response(
-        {"status": "ready" if ready else "not ready", "checks": checks, "warnings": warnings},
-        status=200 if ready else 503,
-    )
-
-
-async def metrics_endpoint(request: web.Request) -> web.Response:
-    body = await request.app[COMPONENTS].services.metrics.render()
-    return web.Response(
-        body=body,
-        content_type="text/plain",
-        charset="utf-8",
-        headers={"X-Content-Type-Options": "nosniff"},
     )
 
 
@@ -424,61 +327,8 @@ def inbound_policy(settings: Settings) -> InboundPolicy:
 
 
 def create_web_app(components: Components) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY_BYTES * 4, handler_args=http_server_options())
-    app[COMPONENTS] = components
-    endpoint = MessagesEndpoint(
-        components.adapter,
-        components.bot,
-        authenticate_in_thread=not components.settings.local_mode,
-        metrics=components.services.metrics,
-        policy=inbound_policy(components.settings),
-    )
-    app.router.add_post("/api/messages", endpoint)
-    app.router.add_get("/healthz", healthz)
-    app.router.add_get("/readyz", readyz)
-    app.router.add_get("/metrics", metrics_endpoint)
-    for feature in FEATURES:
-        feature.routes(app.router, components.services)
-    app.on_startup.append(_startup)
-    app.on_cleanup.append(_cleanup)
-    return app
-
-
-# Blocking work (the SDK's OpenID metadata fetch, file reads) runs in the loop's default
-# executor; its default pool of min(32, cores + 4) threads would queue it up under load.
-OUTBOUND_THREADS = 64
-
-
-async def _startup(app: web.Application) -> None:
-    components = app[COMPONENTS]
-    asyncio.get_running_loop().set_default_executor(
-        ThreadPoolExecutor(max_workers=OUTBOUND_THREADS, thread_name_prefix="copbot-io")
-    )
-    await components.services.db.upgrade()
-    components.runner.start()
-    # Everything built so far (catalog, finder index) lives as long as the process: keep the
-    # garbage collector from walking it on every collection.
-    gc.freeze()
-    log.info(
-        "app.started",
-        mode="local" if components.settings.local_mode else "production",
-        directory=components.settings.directory_mode.value,
-        database=components.services.db.safe_url,
-        communities=len(components.services.catalog),
-    )
-
-
-async def _cleanup(app: web.Application) -> None:
-    components = app[COMPONENTS]
-    await components.bot.settle()
-    components.runner.shutdown()
-    await components.adapter.bot_framework_authentication.close()
-    await components.services.outbox.close()  # let in-flight work finish
-    close_directory = getattr(components.services.directory, "aclose", None)
-    if close_directory is not None:
-        await close_directory()
-    await components.services.db.dispose()
-    log.info("app.stopped")
+    """The aiohttp app of these components (bot/web.py), with the inbound policy of the settings."""
+    return web_app(components, inbound_policy(components.settings))
 
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
