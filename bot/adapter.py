@@ -112,6 +112,6 @@ def turn_error_handler(metrics: Metrics):  # type: ignore[no-untyped-def]
             elif activity.type == ActivityTypes.message:
                 await context.send_activity(t(lang, "error_generic"))
         except Exception as send_error:  # the channel may be the thing that failed
-            log.warning("turn.error_reply_failed", error=type(send_error).__name__)
+            log.warning("turn.error_reply_failed", error=type(send_error).__name__, exc_info=True)
 
     return on_turn_error

@@ -178,7 +178,7 @@ class MessagesEndpoint:
                 log.warning("auth.rejected", reason=type(exc).__name__, detail=str(exc)[:120])
                 return problem(401, "Unauthorized", "the request is not authenticated")
             if kind is KeysUnavailable:
-                log.warning("auth.keys_unavailable", error=type(exc).__name__)
+                log.warning("auth.keys_unavailable", error=type(exc).__name__, exc_info=True)
                 return problem(
                     503, "ServiceUnavailable", "the token signing keys cannot be fetched now"
                 )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import sys
+import traceback
 
 import typer
 
@@ -32,6 +34,7 @@ def main() -> None:
             module = importlib.import_module(name)
         except Exception as exc:  # one broken command group must not take the others down
             typer.secho(f"copbot: commands of {name} are unavailable: {exc!r}", err=True, fg="red")
+            traceback.print_exception(exc, file=sys.stderr)  # a bug: keep where it happened
             continue
         module.register(app)
     app()
