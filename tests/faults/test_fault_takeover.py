@@ -1,6 +1,6 @@
 """Crash takeover with two instances on one PostgreSQL database: instance A is SIGKILLed while it
 holds claimed work (Bruno's approval card, its send in flight), and instance B, running all along
-with the production outbox poll (app.OUTBOX_INTERVAL_S), takes that work over by itself, within
+with the production outbox poll (scheduler/jobs.py OUTBOX_INTERVAL_S), takes that work over by itself, within
 a minute of the kill (the product's contract), and sends it once.
 
 Why within a minute: A's lease is 30 s and renewed every 10 s while A works
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 
-from app import OUTBOX_INTERVAL_S
+from scheduler.jobs import OUTBOX_INTERVAL_S
 from tests.fakes.connector import FakeConnector
 from tests.faults.harness import (
     UBS,
