@@ -28,6 +28,7 @@ from bot.web import create_web_app as web_app
 from cards import approval as approval_cards
 from cards import meetings as meeting_cards
 from cards import membership as membership_cards
+from cards import sync as sync_cards
 from copbot.admins import Admins
 from copbot.catalog import Catalog, CatalogError, Problem, check_catalog, load_catalog
 from copbot.clock import Clock, SystemClock
@@ -39,6 +40,8 @@ from copbot.meetings import Meetings
 from copbot.meetings.schedule import PostPolicy
 from copbot.membership import MembershipService, MembershipSettings
 from copbot.membership.delivery import NextMeeting
+from copbot.membership.sync import CopSync, SyncObserver, SyncSettings
+from copbot.membership.sync_ports import SyncPorts
 from copbot.metrics import Metrics
 from copbot.retention import RetentionPolicy
 from copbot.services import BotConfig, Services
@@ -152,6 +155,36 @@ def check_settings(settings: Settings) -> list[str]:
     return problems
 
 
+def build_sync_ports(settings: Settings) -> SyncPorts:
+    if settings.directory_mode == DirectoryMode.LOCAL:
+        return SyncPorts()
+    from graph.factory import graph_credential, graph_sync_ports
+
+    credential = graph_credential(
+        tenant_id=settings.microsoft_app_tenant_id,
+        client_id=settings.graph_client_id or settings.microsoft_app_id,
+        client_secret=(
+            settings.graph_client_secret.get_secret_value()
+            or settings.microsoft_app_password.get_secret_value()
+        ),
+        authority_host=settings.login_authority_host,
+        graph_base_url=settings.graph_base_url,
+    )
+    return SyncPorts(*graph_sync_ports(credential, settings.graph_base_url))
+
+
+def sync_metrics(metrics: Metrics) -> SyncObserver:
+    def observe(result: CopSync) -> None:
+        kind = "full" if result.full else "delta"
+        metrics.sync_runs.labels(outcome=result.outcome, kind=kind).inc()
+        metrics.sync_requests.inc(result.requests)
+        if result.outcome == "ok":
+            metrics.sync_changes.labels(change="added_outside").inc(len(result.added_outside))
+            metrics.sync_changes.labels(change="removed_outside").inc(len(result.removed_outside))
+
+    return observe
+
+
 def build_directory(settings: Settings, db: Database, clock: Clock) -> Directory:
     if settings.directory_mode == DirectoryMode.LOCAL:
         return LocalDirectory(db, clock)
@@ -176,7 +209,10 @@ def build_components(
     directory: Directory | None = None,
     credentials_factory: ServiceClientCredentialsFactory | None = None,
     adapter_overrides: dict[str, str] | None = None,
+    sync_ports: SyncPorts | None = None,
 ) -> Components:
+    """`directory` / `sync_ports`: given by tests (on the Graph fake); built from settings
+    otherwise."""
     problems = check_settings(settings)
     if problems:
         raise StartupError("\n".join(problems))
@@ -230,6 +266,8 @@ def build_components(
         meetings_tick_seconds=settings.meetings_tick_seconds,
     )
     admins = Admins.of(settings.admin_id_list)
+    if sync_ports is None:
+        sync_ports = build_sync_ports(settings) if directory is None else SyncPorts()
     directory = InstrumentedDirectory(directory or build_directory(settings, db, clock), metrics)
     outbox = Outbox(db, clock)
     finder = Finder.of(catalog)
@@ -264,6 +302,15 @@ def build_components(
         ),
         next_meeting=next_meeting_of(meetings),
         skills_profile_url=settings.skills_profile_url,
+        group_delta=sync_ports.group_delta,
+        accounts=sync_ports.accounts,
+        team_members=sync_ports.team_members,
+        sync_cards=sync_cards,
+        sync_settings=SyncSettings(
+            interval_hours=settings.directory_sync_hours,
+            account_check_days=settings.account_check_days,
+        ),
+        sync_observers=[sync_metrics(metrics)],
     )
     membership.register(outbox)
     services = Services(
@@ -299,6 +346,7 @@ def build_components(
         adapter=adapter,
         runner=runner,
         catalog_problems=catalog_problems,
+        sync_ports=sync_ports,
     )
 
 

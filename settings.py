@@ -110,6 +110,11 @@ class Settings(BaseSettings):
     request_reminder_days: float = Field(3, alias="REQUEST_REMINDER_DAYS", gt=0, le=365)
     request_escalation_days: float = Field(7, alias="REQUEST_ESCALATION_DAYS", gt=0, le=365)
 
+    # The directory sync (Graph mode): CoP groups' membership read every this many hours (0: only
+    # `copbot sync`), every member's account checked every this many days.
+    directory_sync_hours: float = Field(24, alias="DIRECTORY_SYNC_HOURS", ge=0, le=24 * 30)
+    account_check_days: float = Field(7, alias="ACCOUNT_CHECK_DAYS", gt=0, le=365)
+
     # CoP meetings: when the bot posts, and how often it looks for posts that are due.
     meetings_announce_days: float = Field(7, alias="MEETINGS_ANNOUNCE_DAYS", ge=0, le=60)
     meetings_digest_hours: float = Field(24, alias="MEETINGS_DIGEST_HOURS", ge=0, le=24 * 14)

@@ -18,6 +18,7 @@ from bot.http_server import http_server_options
 from bot.route import MAX_BODY_BYTES, InboundPolicy, MessagesEndpoint
 from bot.router import Router
 from copbot.catalog import Problem
+from copbot.membership.sync_ports import SyncPorts
 from copbot.services import Services
 from copbot.store import DatabaseUnavailable
 from scheduler.runner import JobRunner
@@ -39,6 +40,7 @@ class Components:
     adapter: Any
     runner: JobRunner
     catalog_problems: list[Problem] = field(default_factory=list)
+    sync_ports: SyncPorts = field(default_factory=SyncPorts)
 
 
 COMPONENTS: web.AppKey[Components] = web.AppKey("components")
@@ -140,5 +142,6 @@ async def _cleanup(app: web.Application) -> None:
     close_directory = getattr(components.services.directory, "aclose", None)
     if close_directory is not None:
         await close_directory()
+    await components.sync_ports.aclose()
     await components.services.db.dispose()
     log.info("app.stopped")

@@ -17,9 +17,11 @@ from cards.membership import card_date, card_time, cop_name
 from copbot.catalog import Community
 from copbot.i18n import Lang, t
 from copbot.membership.model import (
+    CLOSED_REASONS,
     FOR_ESCALATION,
     FOR_REMINDER,
     FOR_REQUEST,
+    SYNC_ACTOR,
     RequestView,
     Role,
     Status,
@@ -188,6 +190,15 @@ def _decision_block(request: RequestView, lang: Lang) -> list[dict[str, Any]]:
                 text(t(lang, "membership_card_reason", reason=esc(request.reason)), spacing="Small")
             )
         return block
+    if request.decided_by == SYNC_ACTOR and request.reason in CLOSED_REASONS:
+        return [
+            text(
+                t(lang, f"sync_closed_{request.reason}", date=date),
+                weight="Bolder",
+                subtle=True,
+                separator=True,
+            )
+        ]
     return [
         text(
             t(lang, "membership_card_withdrawn", date=date),

@@ -294,7 +294,10 @@ def welcome_card(
     next_meeting: tuple[str, datetime] | None = None,
     skills_profile_url: str = "",
     cross_cutting: Sequence[Community] = (),
+    in_team: bool | None = None,
 ) -> dict[str, Any]:
+    """`in_team`: added to the Team itself (True: it shows now) or to its group only (False:
+    Teams may take hours to show it); None: not said (local mode)."""
     cop = community.display_name(lang)
     decider = esc(request.decided_by_name or "")
     body: list[dict[str, Any]] = [
@@ -303,6 +306,9 @@ def welcome_card(
     ]
     if request.role == Role.PRIMARY:
         body.append(text(t(lang, "membership_welcome_primary"), weight="Bolder"))
+    if in_team is not None:
+        key = "sync_welcome_team_now" if in_team else "sync_welcome_team_later"
+        body.append(text(t(lang, key), subtle=not in_team))
     if next_meeting is not None:
         title, starts_at = next_meeting
         when = f"{card_date(starts_at)} {card_time(starts_at)}"

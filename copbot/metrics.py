@@ -66,6 +66,21 @@ class Metrics:
             ["kind", "outcome"],
             registry=r,
         )
+        self.sync_runs = Counter(
+            "copbot_directory_sync_runs",
+            "Directory sync runs per CoP by outcome (ok, failed, skipped) and kind (full, delta)",
+            ["outcome", "kind"],
+            registry=r,
+        )
+        self.sync_changes = Counter(
+            "copbot_directory_sync_changes",
+            "Changes the directory sync found and applied (added_outside, removed_outside)",
+            ["change"],
+            registry=r,
+        )
+        self.sync_requests = Counter(
+            "copbot_directory_sync_requests", "Graph requests made by delta rounds", registry=r
+        )
         self._refreshers: list[Refresher] = []
 
     def count_turn(self, kind: str, outcome: str, seconds: float) -> None:

@@ -89,6 +89,7 @@ class WelcomeCards(Protocol):
         next_meeting: tuple[str, datetime] | None = None,
         skills_profile_url: str = "",
         cross_cutting: Sequence[Community] = (),
+        in_team: bool | None = None,
     ) -> dict[str, Any]: ...
 
 
@@ -255,7 +256,10 @@ class CardDelivery:
         text: str | None = None
         card: dict[str, Any] | None = None
         if event == WELCOME and community is not None:
-            card = await self._welcome_card(request, community, lang)
+            in_team = payload.get("in_team")
+            card = await self._welcome_card(
+                request, community, lang, in_team if isinstance(in_team, bool) else None
+            )
         elif event == REJECTED:
             text = t(lang, "membership_rejected", name=request.decided_by_name or "—", cop=cop)
             if request.reason:
@@ -273,7 +277,7 @@ class CardDelivery:
         log.info("membership.requester_told", request_id=request.id, kind=event)
 
     async def _welcome_card(
-        self, request: RequestView, community: Community, lang: Lang
+        self, request: RequestView, community: Community, lang: Lang, in_team: bool | None
     ) -> dict[str, Any]:
         return self.welcome_cards.welcome_card(
             request,
@@ -282,6 +286,7 @@ class CardDelivery:
             next_meeting=await self._next_meeting(community.id, lang),
             skills_profile_url=self.skills_profile_url,
             cross_cutting=await self._cross_cutting_to_suggest(request, community),
+            in_team=in_team,
         )
 
     async def _next_meeting(self, cop_id: str, lang: Lang) -> tuple[str, datetime] | None:
@@ -314,14 +319,14 @@ class CardDelivery:
         card: dict[str, Any] | None = None,
     ) -> SentMessage:
         """Send to a person (their object id) or a channel (`channel:<id>`)."""
-        with _outcome(what):
+        with send_outcome(what):
             if recipient.startswith(CHANNEL_PREFIX):
                 channel_id = recipient.removeprefix(CHANNEL_PREFIX)
                 return await self.notifier.send_to_channel(channel_id, text=text, card=card)
             return await self.notifier.send_to_person(recipient, text=text, card=card)
 
     async def _update(self, what: str, sent: SentMessage, card: dict[str, Any]) -> None:
-        with _outcome(what):
+        with send_outcome(what):
             await self.notifier.update_card(sent, card)
 
     async def _lang_of(self, recipient: str) -> Lang:
@@ -333,7 +338,7 @@ class CardDelivery:
 
 
 @contextmanager
-def _outcome(what: str) -> Iterator[None]:
+def send_outcome(what: str) -> Iterator[None]:
     """A failed send becomes the outbox's outcome: `Retry` (after Teams' Retry-After when it
     gave one) or `PermanentFailure` (with Teams' reason)."""
     try:

@@ -6,19 +6,32 @@ Both run at least once (the outbox may run an item again after a crash), so both
 (`added_at IS NULL`) that also queues the welcome, so only the add that is recorded welcomes.
 `DirectoryUnavailable` (throttled, Graph down) is tried again by the outbox, after Retry-After;
 `DirectoryError` (refused) fails the item with its reason, audited.
+
+A CoP with a `team_id` and a `TeamMembers` port: the person is added to the Team itself
+(`POST /teams/{id}/members`, at once, and so to its group); without the permission
+TeamMember.ReadWrite.All (`PermissionMissing`) or an unknown team, the group add as before, and
+`TeamAddWarnings` keeps the reason for /readyz. The welcome says which it was: in the team now, or
+Teams may take hours to show it (a group add reaches Teams through a background sync).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from copbot.catalog import Catalog
-from copbot.directory import Directory, DirectoryUnavailable
+from copbot.catalog import Catalog, Community
+from copbot.directory import (
+    AddOutcome,
+    Directory,
+    DirectoryUnavailable,
+    PermissionMissing,
+    TeamMembers,
+    UnknownTeam,
+)
 from copbot.membership.model import ADD_TO_GROUP, REMOVE_FROM_GROUP, WELCOME, Status
 from copbot.membership.queue import MembershipQueue
 from copbot.membership.records import MembershipRecords
@@ -28,12 +41,27 @@ from copbot.work.outbox import Outbox, PermanentFailure
 log = structlog.get_logger(__name__)
 
 
+@dataclass
+class TeamAddWarnings:
+    """Why Team adds fell back to group adds in this process (for /readyz), by team id."""
+
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    def note(self, team_id: str, reason: str) -> None:
+        self.reasons[team_id] = reason
+
+    def clear(self, team_id: str) -> None:
+        self.reasons.pop(team_id, None)
+
+
 @dataclass(frozen=True)
 class DirectoryWork:
     records: MembershipRecords
     catalog: Catalog
     directory: Directory
     queue: MembershipQueue
+    team_members: TeamMembers | None = None
+    team_warnings: TeamAddWarnings = field(default_factory=TeamAddWarnings)
 
     def register(self, outbox: Outbox) -> None:
         outbox.register(ADD_TO_GROUP, self.add_to_group, on_failed=self._add_failed)
@@ -54,7 +82,7 @@ class DirectoryWork:
             )
             return
         try:
-            outcome = await self.directory.add_member(community.group_key, request.person_id)
+            outcome, in_team = await self._add(community, request.person_id)
         except DirectoryUnavailable as exc:
             await self.records.audit_alone(
                 "membership.add_deferred",
@@ -91,9 +119,10 @@ class DirectoryWork:
                 group_id=community.group_key,
                 person_id=request.person_id,
                 outcome=str(outcome),
+                via="team" if in_team else "group",
             )
             if result.rowcount:
-                await self.queue.notify(session, request.id, WELCOME)
+                await self.queue.notify(session, request.id, WELCOME, in_team=in_team)
         log.info(
             "membership.added",
             request_id=request.id,
@@ -101,6 +130,27 @@ class DirectoryWork:
             outcome=str(outcome),
         )
         self.queue.kick()
+
+    async def _add(self, community: Community, person_id: str) -> tuple[AddOutcome, bool]:
+        """(the outcome, whether they are in the Team at once)."""
+        team_id = community.team_id
+        if team_id and self.team_members is not None:
+            try:
+                outcome = await self.team_members.add_to_team(team_id, person_id)
+            except PermissionMissing as exc:
+                self.team_warnings.note(
+                    team_id,
+                    f"the application permission {exc.permission} is not granted: people are "
+                    "added to the group, and Teams can take hours to show them the team",
+                )
+                log.warning("membership.team_add_fallback", team_id=team_id, reason="permission")
+            except UnknownTeam:
+                self.team_warnings.note(team_id, "Graph knows no team with this id")
+                log.warning("membership.team_add_fallback", team_id=team_id, reason="no_team")
+            else:
+                self.team_warnings.clear(team_id)
+                return outcome, True
+        return await self.directory.add_member(community.group_key, person_id), False
 
     async def _add_failed(
         self, session: AsyncSession, payload: dict[str, Any], reason: str

@@ -35,6 +35,12 @@ REMOVE_FROM_GROUP = "membership.remove"
 SEND_CARD = "membership.card"
 UPDATE_CARD = "membership.card_update"
 NOTIFY_REQUESTER = "membership.notify"
+# The directory sync (copbot/membership/sync.py, leavers.py; told by notices.py).
+ASK_PRIMARY = "membership.ask_primary"
+FOCAL_POINT_GONE = "membership.focal_point_gone"
+# Who the audit (and a closed request) says acted when the directory sync noticed a change.
+SYNC_ACTOR = "directory-sync"
+CLOSED_REASONS = ("account_disabled", "account_deleted")  # requests the sync closed
 
 # Card purposes (one approval card per request, recipient and purpose).
 FOR_REQUEST, FOR_REMINDER, FOR_ESCALATION = "request", "reminder", "escalation"

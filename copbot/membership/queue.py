@@ -12,6 +12,8 @@ directory group).
 | `membership.notify` | request_id, event | notify:{request}:{event} | delivery |
 | `membership.add` | request_id | add:{request} | directory_work |
 | `membership.remove` | person_id, cop_id, group_key | remove:{person}:{cop}:{since} | directory_work |
+| `membership.ask_primary` | person_id, cop_id | ask-primary:{person}[:{why}] | notices |
+| `membership.focal_point_gone` | cop_id, focal_point_id, state, admin | focal-gone:{cop}:{fp}:{admin} | notices |
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from copbot.catalog import Community
 from copbot.membership.model import (
     ADD_TO_GROUP,
+    ASK_PRIMARY,
+    FOCAL_POINT_GONE,
     NOTIFY_REQUESTER,
     REMOVE_FROM_GROUP,
     SEND_CARD,
@@ -66,12 +70,18 @@ class MembershipQueue:
         for card_id in cards.all():
             await self.card_update(session, card_id, status)
 
-    async def notify(self, session: AsyncSession, request_id: str, event: str) -> None:
-        """Tell the requester (`WELCOME`, `REJECTED`, `WAITING`)."""
+    async def notify(
+        self, session: AsyncSession, request_id: str, event: str, *, in_team: bool | None = None
+    ) -> None:
+        """Tell the requester (`WELCOME`, `REJECTED`, `WAITING`); `in_team`: the welcome's
+        person was added to the Team itself (True) or only to its group (False)."""
+        payload: dict[str, object] = {"request_id": request_id, "event": event}
+        if in_team is not None:
+            payload["in_team"] = in_team
         await self.outbox.enqueue(
             session,
             NOTIFY_REQUESTER,
-            {"request_id": request_id, "event": event},
+            payload,
             f"notify:{request_id}:{event}",
         )
 
@@ -88,4 +98,33 @@ class MembershipQueue:
             REMOVE_FROM_GROUP,
             {"person_id": person_id, "cop_id": community.id, "group_key": community.group_key},
             f"remove:{person_id}:{community.id}:{since.isoformat()}",
+        )
+
+    async def ask_primary(
+        self,
+        session: AsyncSession,
+        person_id: str,
+        cop_id: str | None,
+        *,
+        lost: str | None = None,
+        why: str = "",
+    ) -> None:
+        """Ask someone without a primary CoP to choose one (once per person and `why`): found in
+        `cop_id`'s group, or dropped from `lost`, their primary."""
+        await self.outbox.enqueue(
+            session,
+            ASK_PRIMARY,
+            {"person_id": person_id, "cop_id": cop_id, "lost": lost},
+            f"ask-primary:{person_id}" + (f":{why}" if why else ""),
+        )
+
+    async def focal_point_gone(
+        self, session: AsyncSession, cop_id: str, focal_point_id: str, state: str, admin: str
+    ) -> None:
+        """Tell an admin a CoP's focal point left (once per CoP, focal point and admin)."""
+        await self.outbox.enqueue(
+            session,
+            FOCAL_POINT_GONE,
+            {"cop_id": cop_id, "focal_point_id": focal_point_id, "state": state, "admin": admin},
+            f"focal-gone:{cop_id}:{focal_point_id}:{admin}",
         )

@@ -64,6 +64,14 @@ class Reminders:
             self.queue.kick()
         return counts
 
+    async def escalate(self, request_id: str) -> bool:
+        """Escalate one pending request to the admins now (its focal points cannot decide);
+        False when it was escalated already or is no longer pending."""
+        escalated = await self._recall(request_id, escalate=True)
+        if escalated:
+            self.queue.kick()
+        return escalated
+
     async def _recall(self, request_id: str, *, escalate: bool) -> bool:
         now = self.records.now()
         column = JoinRequest.escalated_at if escalate else JoinRequest.reminded_at

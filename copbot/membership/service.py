@@ -7,6 +7,9 @@
     membership.delivery        approval cards, their updates, the requester's messages (delivery.py)
     membership.directory_work  the directory group: add, remove (directory_work.py)
     membership.reports         what is waiting and why, for `copbot requests` (reports.py)
+    membership.notices         what the directory sync tells people (notices.py)
+    membership.sync            the directory sync: group rounds, people who left (sync_job.py,
+                               sync.py, leavers.py); None without a directory that has delta rounds
 
 The jobs talk through the database: a step writes its rows and queues the outside work it implies
 (copbot/membership/queue.py) in one transaction; `delivery` and `directory_work` do that work as
@@ -21,7 +24,7 @@ from dataclasses import dataclass
 from copbot.admins import Admins
 from copbot.catalog import Catalog
 from copbot.clock import Clock
-from copbot.directory import Directory
+from copbot.directory import Accounts, Directory, GroupDelta, TeamMembers
 from copbot.membership.decisions import Decisions
 from copbot.membership.delivery import (
     ApprovalCards,
@@ -30,13 +33,17 @@ from copbot.membership.delivery import (
     WelcomeCards,
     no_meetings,
 )
-from copbot.membership.directory_work import DirectoryWork
+from copbot.membership.directory_work import DirectoryWork, TeamAddWarnings
+from copbot.membership.leavers import Leavers
 from copbot.membership.memberships import Memberships
+from copbot.membership.notices import SyncCards, SyncNotices
 from copbot.membership.queue import MembershipQueue
 from copbot.membership.records import MembershipRecords
 from copbot.membership.reminders import MembershipSettings, Reminders
 from copbot.membership.reports import RequestsReport
 from copbot.membership.requests import JoinRequests
+from copbot.membership.sync import GroupSync, SyncObserver, SyncSettings
+from copbot.membership.sync_job import DirectorySyncJob
 from copbot.notifier import Notifier
 from copbot.store import Database
 from copbot.work.outbox import Outbox
@@ -51,6 +58,8 @@ class MembershipService:
     delivery: CardDelivery
     directory_work: DirectoryWork
     reports: RequestsReport
+    notices: SyncNotices | None = None
+    sync: DirectorySyncJob | None = None
 
     @classmethod
     def build(
@@ -68,15 +77,36 @@ class MembershipService:
         settings: MembershipSettings | None = None,
         next_meeting: NextMeeting = no_meetings,
         skills_profile_url: str = "",
+        group_delta: GroupDelta | None = None,
+        accounts: Accounts | None = None,
+        team_members: TeamMembers | None = None,
+        sync_cards: SyncCards | None = None,
+        sync_settings: SyncSettings | None = None,
+        sync_observers: list[SyncObserver] | None = None,
     ) -> MembershipService:
         """Every job from the ports it uses; call `register(outbox)` to have its work done."""
         records = MembershipRecords(db, clock, catalog)
         queue = MembershipQueue(outbox)
+        settings = settings or MembershipSettings()
+        sync_settings = sync_settings or SyncSettings()
+        reminders = Reminders(records, catalog, admins, queue, settings)
+        sync = None
+        if group_delta is not None:
+            groups = GroupSync(
+                records, catalog, group_delta, queue, sync_settings, list(sync_observers or [])
+            )
+            leavers = (
+                Leavers(records, catalog, accounts, queue, admins, reminders, sync_settings)
+                if accounts is not None
+                else None
+            )
+            sync = DirectorySyncJob(groups, leavers)
+        notices = SyncNotices(records, catalog, notifier, sync_cards) if sync_cards else None
         return cls(
             requests=JoinRequests(records, catalog, directory, queue),
             decisions=Decisions(records, catalog, admins, queue),
             memberships=Memberships(records, catalog, queue),
-            reminders=Reminders(records, catalog, admins, queue, settings or MembershipSettings()),
+            reminders=reminders,
             delivery=CardDelivery(
                 records,
                 catalog,
@@ -88,11 +118,17 @@ class MembershipService:
                 next_meeting=next_meeting,
                 skills_profile_url=skills_profile_url,
             ),
-            directory_work=DirectoryWork(records, catalog, directory, queue),
+            directory_work=DirectoryWork(
+                records, catalog, directory, queue, team_members, TeamAddWarnings()
+            ),
             reports=RequestsReport(records, outbox),
+            notices=notices,
+            sync=sync,
         )
 
     def register(self, outbox: Outbox) -> None:
         """The outbox kinds of membership and their handlers (each registered once)."""
         self.directory_work.register(outbox)
         self.delivery.register(outbox)
+        if self.notices is not None:
+            self.notices.register(outbox)

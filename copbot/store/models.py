@@ -69,4 +69,5 @@ from copbot.store import (  # noqa: E402, F401
     import_models,
     meetings_models,
     membership_models,
+    sync_models,
 )

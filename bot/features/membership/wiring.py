@@ -31,10 +31,11 @@ from cards.approval import APPROVE, REFRESH, REJECT
 from cards.membership import CANCEL, JOIN, LEAVE, MAKE_PRIMARY, MINE, details_part
 from copbot.catalog import Community
 from copbot.i18n import Lang
-from copbot.services import Services
+from copbot.services import ReadinessCheck, Services
 from scheduler.runner import Job
 
 REMINDERS_INTERVAL_S = 3600
+SYNC_JOB = "membership.directory_sync"
 
 
 def details_contributor(
@@ -45,11 +46,30 @@ def details_contributor(
 
 def setup(services: Services) -> None:
     services.details_contributors.append(details_contributor)
+    services.readiness.append(directory_sync_check(services))
+
+
+def directory_sync_check(services: Services) -> ReadinessCheck:
+    """/readyz: CoPs whose focal point left, failed syncs, Team adds that fell back to the group
+    (warnings: the bot still serves)."""
+
+    async def check() -> tuple[str, dict[str, Any], list[str]]:
+        membership = services.membership
+        warnings = [
+            f"team {team_id}: {reason}"
+            for team_id, reason in membership.directory_work.team_warnings.reasons.items()
+        ]
+        if membership.sync is None:
+            return "directory_sync", {"ok": True, "enabled": False}, warnings
+        warnings = await membership.sync.warnings() + warnings
+        return "directory_sync", {"ok": True, "enabled": True}, warnings
+
+    return check
 
 
 def jobs(services: Services) -> list[Job]:
     soon = datetime.now(UTC) + timedelta(seconds=2)  # after a restart, recall at once
-    return [
+    out = [
         Job(
             "membership.reminders",
             services.membership.reminders.remind_pending,
@@ -57,6 +77,18 @@ def jobs(services: Services) -> list[Job]:
             misfire_grace_time=None,
         ),
     ]
+    sync = services.membership.sync
+    if sync is not None and sync.groups.settings.interval_hours > 0:
+        # Daily by default; a missed run (the process was down) runs when it is back.
+        out.append(
+            Job(
+                SYNC_JOB,
+                sync,
+                IntervalTrigger(hours=sync.groups.settings.interval_hours),
+                misfire_grace_time=None,
+            )
+        )
+    return out
 
 
 def register(router: Router) -> None:

@@ -90,8 +90,10 @@ def samples() -> list[Sample]:
                 next_meeting=("Urban Basic Services (UBS) meeting", NOW + timedelta(days=20)),
                 skills_profile_url="https://hr.example.org/skills",
                 cross_cutting=[cc, cat.get("SHRSI")],
+                in_team=False,
                 label=f"full-{lang}",
             ),
+            sample(welcome_card, approved, cc, lang, in_team=True, label=f"team-{lang}"),
             sample(welcome_card, approved, cc, lang, label=f"bare-{lang}"),
         ]
     return out
