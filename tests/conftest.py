@@ -133,6 +133,7 @@ async def bot_factory(
         directory: Any = None,
         credentials_factory: Any = None,
         adapter_overrides: dict[str, str] | None = None,
+        sync_ports: Any = None,
         **settings_values: Any,
     ) -> RunningBot:
         settings = make_settings(
@@ -145,6 +146,7 @@ async def bot_factory(
             directory=directory,
             credentials_factory=credentials_factory,
             adapter_overrides=adapter_overrides,
+            sync_ports=sync_ports,
         )
         server = TestServer(composition.create_web_app(components), host="127.0.0.1")
         await server.start_server()

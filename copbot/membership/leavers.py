@@ -203,6 +203,10 @@ class Leavers:
         async with self.records.db.session() as session:
             for cop_id, ids in gone_fps.items():
                 await _ensure_row(session, cop_id)
+                before = await session.scalar(
+                    select(DirectorySync.focal_points_gone).where(DirectorySync.cop_id == cop_id)
+                )
+                known = {i.lower() for i in (before or "").split(",") if i}
                 flagged = ",".join(sorted(ids))
                 await session.execute(
                     update(DirectorySync)
@@ -211,7 +215,8 @@ class Leavers:
                     .execution_options(synchronize_session=False)
                 )
                 for focal_id in ids:
-                    await self._alert(session, cop_id, focal_id, left[focal_id.lower()])
+                    if focal_id.lower() not in known:  # newly gone: tell the admins once
+                        await self._alert(session, cop_id, focal_id, left[focal_id.lower()])
                 if ids:
                     to_escalate += (
                         await session.scalars(

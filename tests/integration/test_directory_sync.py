@@ -1,0 +1,227 @@
+"""The directory sync through the real job, in Graph mode on the Graph fake (msgraph-sdk over
+HTTP), on SQLite and PostgreSQL.
+
+A first full round finds our records true; then, as owners and admins do in Teams and Entra, two
+people are added to the UBS team, one is removed, a requester's account is disabled and a focal
+point's account is deleted: the next run makes our records match, asks the newcomer without a
+primary CoP once (in her language), closes the disabled person's request with the reason on the
+focal points' cards, alerts the admin about UBS (once) and escalates UBS's pending request; a run
+with no changes costs one delta request per CoP and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+import app as composition
+from bot.features.membership.wiring import SYNC_JOB
+from bot.features.membership.wiring import jobs as membership_jobs
+from copbot.store import Database, audit
+from copbot.store.membership_models import JoinRequest, Membership
+from graph.accounts import GraphAccounts
+from graph.delta import GraphGroupDelta
+from graph.teams import GraphTeamMembers
+from tests.conftest import RunningBot
+from tests.fakes.connector import FakeConnector, Record, card_text
+from tests.fakes.graph_fake import GraphFake
+from tests.integration.test_membership_flow import (
+    FAST_GRAPH,
+    StaticToken,
+    graph_directory,
+    graph_settings,
+)
+from tests.support.bot_client import ALICE, BRUNO, CARMEN, DANIEL, ERIN, GROUPS, UBS, User
+
+DELTA = "/groups/delta*"
+
+FRANK = User("f6f6f6f6-0000-4000-8000-000000000006", "Frank Mwangi", "frank.mwangi@un.org")
+NINA = User("a7a7a7a7-0000-4000-8000-000000000007", "Nina Duarte", "nina.duarte@un.org")
+OMAR = User("b8b8b8b8-0000-4000-8000-000000000008", "Omar Haddad", "omar.haddad@un.org")
+LEO = User("c9c9c9c9-0000-4000-8000-000000000009", "Leo Park", "leo.park@un.org")
+PIA = User("dadadada-0000-4000-8000-00000000000a", "Pia Schmidt", "pia.schmidt@un.org")
+
+
+def sync_ports(graph: GraphFake) -> composition.SyncPorts:
+    def make(cls: Any) -> Any:
+        return cls.create(StaticToken(), graph.base_url, retry=FAST_GRAPH, timeout=5.0)
+
+    return composition.SyncPorts(make(GraphGroupDelta), make(GraphAccounts), make(GraphTeamMembers))
+
+
+@pytest.fixture
+async def graph() -> AsyncIterator[GraphFake]:
+    async with GraphFake() as fake:
+        for user in (ALICE, BRUNO, CARMEN, DANIEL, ERIN, FRANK, NINA, OMAR, LEO, PIA):
+            fake.add_user(user.name, id=user.aad_id, mail=user.email)
+        for cop, group in GROUPS.items():
+            fake.add_group(f"{cop} CoP", id=group)
+        yield fake
+
+
+async def start(
+    bot_factory: Callable[..., Any], graph: GraphFake, tmp_path: Path, db_url: str, **values: Any
+) -> RunningBot:
+    ports = sync_ports(graph)
+    bot = await bot_factory(
+        database_url=db_url,
+        directory=graph_directory(graph),
+        sync_ports=ports,
+        **graph_settings(tmp_path, **values),
+    )
+    return bot
+
+
+async def seed_members(db: Database, graph: GraphFake, bot: RunningBot) -> None:
+    """Records and groups agree: Alice (primary) and Frank in UBS, Frank's primary PLG, Omar's CC."""
+    now = bot.clock.now()
+    rows = [
+        (ALICE, "UBS", "primary"),
+        (FRANK, "UBS", "secondary"),
+        (FRANK, "PLG", "primary"),
+        (OMAR, "CC", "primary"),
+    ]
+    async with db.session() as session:
+        for user, cop, role in rows:
+            session.add(
+                Membership(
+                    person_id=user.aad_id,
+                    cop_id=cop,
+                    role=role,
+                    since=now,
+                    source="import",
+                    added_at=now,
+                )
+            )
+            graph.add_member(GROUPS[cop], user.aad_id)
+
+
+async def run_sync_job(bot: RunningBot) -> Any:
+    """The periodic job as the scheduler runs it, then the work it queued."""
+    [job] = [j for j in membership_jobs(bot.services) if j.id == SYNC_JOB]
+    result = await job.func()
+    await bot.services.outbox.drain()
+    return result
+
+
+def to(connector: FakeConnector, user: User) -> list[Record]:
+    """What reached the person in a 1:1 chat (their own, or one the bot created)."""
+    return [
+        r
+        for r in connector.records
+        if r.conversation_id in {f"a:personal-{user.aad_id}", f"a:personal-{user.channel_id}"}
+    ]
+
+
+async def memberships(db: Database, cop_id: str) -> dict[str, str]:
+    async with db.session() as session:
+        rows = await session.execute(
+            Membership.__table__.select().where(Membership.cop_id == cop_id)
+        )
+        return {r.person_id: r.role for r in rows}
+
+
+async def requests_of(db: Database, user: User) -> list[JoinRequest]:
+    async with db.session() as session:
+        rows = await session.scalars(
+            select(JoinRequest).where(JoinRequest.person_id == user.aad_id)
+        )
+        return list(rows)
+
+
+async def test_drift_made_in_teams_is_reconciled_once_and_a_quiet_run_costs_one_request_per_cop(
+    bot_factory: Callable[..., Any], graph: GraphFake, tmp_path: Path, db_url: str
+) -> None:
+    bot = await start(bot_factory, graph, tmp_path, db_url)
+    db = bot.services.db
+    await seed_members(db, graph, bot)
+    await bot.client.say("bonjour", NINA, locale="fr-FR")  # Nina reads French
+    for user in (LEO, PIA):
+        await bot.client.say("join UBS as a secondary CoP", user)
+    await bot.services.outbox.drain()
+    assert len(await requests_of(db, LEO)) == 1
+
+    # -- a first full round: our records were true ---------------------------------------------
+    first = await run_sync_job(bot)
+    assert [c.outcome for c in first.cops] == ["ok"] * len(GROUPS)
+    assert all(c.full and not c.added_outside and not c.removed_outside for c in first.cops)
+    assert first.leavers is not None and first.leavers.everyone and not first.leavers.left
+    assert await memberships(db, "UBS") == {ALICE.aad_id: "primary", FRANK.aad_id: "secondary"}
+
+    # -- drift, as an owner in Teams and an admin in Entra make it ------------------------------
+    graph.add_member(GROUPS["UBS"], NINA.aad_id)  # no primary anywhere
+    graph.add_member(GROUPS["UBS"], OMAR.aad_id)  # primary in CC already
+    graph.remove_member(GROUPS["UBS"], FRANK.aad_id)
+    graph.disable_user(LEO.aad_id)
+    graph.delete_user(BRUNO.aad_id)  # a UBS focal point
+    bot.clock.advance(timedelta(days=1))
+    sent_before = len(bot.connector.records)
+    graph.clear_requests()
+
+    second = await run_sync_job(bot)
+
+    ubs = next(c for c in second.cops if c.cop_id == "UBS")
+    assert not ubs.full
+    assert set(ubs.added_outside) == {NINA.aad_id, OMAR.aad_id}
+    assert ubs.removed_outside == (FRANK.aad_id,)
+    assert await memberships(db, "UBS") == {
+        ALICE.aad_id: "primary",
+        NINA.aad_id: "secondary",
+        OMAR.aad_id: "secondary",
+    }
+    assert await memberships(db, "PLG") == {FRANK.aad_id: "primary"}  # other CoPs untouched
+    # The newcomer without a primary is asked, kindly and in French; Omar has one: not asked.
+    [asked] = [r for r in to(bot.connector, NINA) if "principale" in r.text]
+    assert "Vous avez été ajouté(e) à Services urbains de base (UBS)" in asked.text
+    assert "faire de UBS ma principale" in asked.text
+    assert not [r for r in to(bot.connector, OMAR) if r.kind != "update"]
+    # Leo's account is disabled: his request is closed with the reason, on the focal point's card.
+    [leo_request] = await requests_of(db, LEO)
+    assert (leo_request.status, leo_request.reason) == ("withdrawn", "account_disabled")
+    [closed] = [
+        r
+        for r in to(bot.connector, CARMEN)
+        if r.kind == "update" and "account is disabled" in card_text(r.card)
+    ]
+    assert "Closed on" in card_text(closed.card)
+    # Bruno's account is gone: the admin is asked for a new UBS focal point; Pia's request, still
+    # pending, is escalated to the admin.
+    erin = [r for r in bot.connector.records[sent_before:] if r in to(bot.connector, ERIN)]
+    alerts = [r for r in erin if f"{UBS} needs a new focal point" in card_text(r.card)]
+    assert len(alerts) == 1
+    assert "Bruno Costa, focal point of Urban Basic Services (UBS), is no longer" in card_text(
+        alerts[0].card
+    )
+    assert [r for r in erin if "Pia Schmidt" in card_text(r.card)], "Pia's request escalated"
+    [pia_request] = await requests_of(db, PIA)
+    assert pia_request.status == "pending" and pia_request.escalated_at is not None
+    entries = await audit.entries(db)
+    [removed] = [e for e in entries if e.action == "membership.removed_outside"]
+    assert removed.actor == "directory-sync" and removed.details["person_id"] == FRANK.aad_id
+    assert [e.details["person_id"] for e in entries if e.action == "membership.added_outside"]
+    # The sync never writes to the directory.
+    assert [r for r in graph.requests if r.method != "GET" and r.path != "/$batch"] == []
+    # /readyz flags UBS.
+    async with bot.client.session.get(f"{bot.base_url}/readyz") as response:
+        ready = await response.json()
+    assert any("UBS: the focal point Bruno Costa" in w for w in ready["warnings"])
+
+    # -- nothing changed: one delta request per CoP, nothing applied, nobody told again ---------
+    graph.clear_requests()
+    sent_before = len(bot.connector.records)
+    changes_before = len(await audit.entries(db))
+    third = await run_sync_job(bot)
+
+    assert graph.count("GET", DELTA) == len(GROUPS)
+    assert all(
+        c.outcome == "ok" and not c.added_outside and not c.removed_outside for c in third.cops
+    )
+    assert bot.connector.records[sent_before:] == []
+    new_entries = (await audit.entries(db))[changes_before:]
+    assert {e.action for e in new_entries} == {"membership.synced"}
+    assert len(await memberships(db, "UBS")) == 3
