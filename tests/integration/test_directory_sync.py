@@ -11,6 +11,7 @@ with no changes costs one delta request per CoP and changes nothing.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -225,3 +226,41 @@ async def test_drift_made_in_teams_is_reconciled_once_and_a_quiet_run_costs_one_
     new_entries = (await audit.entries(db))[changes_before:]
     assert {e.action for e in new_entries} == {"membership.synced"}
     assert len(await memberships(db, "UBS")) == 3
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+async def test_two_instances_syncing_at_once_apply_each_change_once(
+    bot_factory: Callable[..., Any], graph: GraphFake, tmp_path: Path, database: Database
+) -> None:
+    db_url = str(database.engine.url.render_as_string(hide_password=False))
+    a = await start(bot_factory, graph, tmp_path, db_url)
+    b = await start(bot_factory, graph, tmp_path, db_url)
+    await seed_members(database, graph, a)
+    await b.client.say("hello", NINA)
+    await run_sync_job(a)
+    graph.add_member(GROUPS["UBS"], NINA.aad_id)
+    graph.add_member(GROUPS["UBS"], OMAR.aad_id)
+    graph.remove_member(GROUPS["UBS"], FRANK.aad_id)
+    graph.clear_requests()
+
+    # Every delta request waits until both instances are inside a round at the same moment.
+    held = graph.hold(times=None, method="GET", path=DELTA)
+    runs = [asyncio.create_task(run_sync_job(bot)) for bot in (a, b)]
+    while len([r for r in graph.http_requests("GET", DELTA) if r.status is None]) < 2:
+        await asyncio.sleep(0.01)
+    held.release()
+    first, second = await asyncio.gather(*runs)
+
+    outcomes = {(c.cop_id, c.outcome) for run in (first, second) for c in run.cops}
+    assert {cop for cop, outcome in outcomes if outcome == "ok"} == set(GROUPS)
+    assert any(outcome == "skipped" for _, outcome in outcomes)  # they did meet
+    assert await memberships(database, "UBS") == {
+        ALICE.aad_id: "primary",
+        NINA.aad_id: "secondary",
+        OMAR.aad_id: "secondary",
+    }
+    actions = [e.action for e in await audit.entries(database)]
+    assert actions.count("membership.added_outside") == 2
+    assert actions.count("membership.removed_outside") == 1
+    asked = [r for r in to(a.connector, NINA) if "primary CoP" in r.text]
+    assert len(asked) == 1, [(r.kind, r.text[:40]) for r in to(a.connector, NINA)]
