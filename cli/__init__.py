@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "cli.package",
     "cli.admin",
     "cli.retention",
+    "cli.sync",
 ]
 
 

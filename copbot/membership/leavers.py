@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import structlog
 from sqlalchemy import delete, or_, select, update
@@ -294,8 +294,3 @@ class Leavers:
 
 async def _ensure_row(session: AsyncSession, cop_id: str) -> None:
     await insert_ignore(session, DirectorySync.__table__, {"cop_id": cop_id}, ["cop_id"])
-
-
-def last_account_check(rows: dict[str, DirectorySync]) -> datetime | None:
-    row = rows.get(ACCOUNTS_ROW)
-    return row.last_finished_at if row is not None else None

@@ -351,11 +351,3 @@ class GroupSync:
                     why=f"lost:{community.id}:{now:%Y%m%d}",
                 )
         return True
-
-
-async def sync_states(records: MembershipRecords) -> dict[str, DirectorySync]:
-    """Each CoP's sync row (for reports and /readyz), detached from the session."""
-    async with records.db.session() as session:
-        rows = (await session.scalars(select(DirectorySync))).all()
-        session.expunge_all()
-    return {r.cop_id: r for r in rows}

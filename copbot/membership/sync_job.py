@@ -15,10 +15,13 @@ from datetime import datetime
 import structlog
 from sqlalchemy import func, select
 
+from copbot.catalog import Catalog
 from copbot.directory import DirectoryError, DirectoryUnavailable
 from copbot.membership.leavers import Leavers, LeaversReport
-from copbot.membership.sync import CopSync, GroupSync, sync_states
+from copbot.membership.sync import CopSync, GroupSync
+from copbot.store import Database
 from copbot.store.membership_models import Membership
+from copbot.store.sync_models import DirectorySync
 
 log = structlog.get_logger(__name__)
 
@@ -69,18 +72,25 @@ class DirectorySyncJob:
         return await self.run()
 
     async def drift(self) -> list[CopDrift]:
-        records = self.groups.records
-        rows = await sync_states(records)
-        async with records.db.session() as session:
-            recorded = dict(
-                (
-                    await session.execute(
-                        select(Membership.cop_id, func.count()).group_by(Membership.cop_id)
-                    )
-                ).all()
-            )
+        return await drift_of(self.groups.records.db, self.groups.catalog)
+
+    async def warnings(self) -> list[str]:
+        return await sync_warnings(self.groups.records.db, self.groups.catalog)
+
+
+async def drift_of(db: Database, catalog: Catalog) -> list[CopDrift]:
+    """Per CoP of the catalog: our records against the group, as the last sync saw it."""
+    async with db.session() as session:
+        rows = {r.cop_id: r for r in (await session.scalars(select(DirectorySync))).all()}
+        recorded = dict(
+            (
+                await session.execute(
+                    select(Membership.cop_id, func.count()).group_by(Membership.cop_id)
+                )
+            ).all()
+        )
         result = []
-        for community in self.groups.catalog:
+        for community in catalog:
             row = rows.get(community.id)
             result.append(
                 CopDrift(
@@ -97,26 +107,24 @@ class DirectorySyncJob:
                     ),
                 )
             )
-        return result
+    return result
 
-    async def warnings(self) -> list[str]:
-        """Sentences for /readyz and `copbot check-config`: CoPs without a working focal point,
-        CoPs whose last sync failed."""
-        out = []
-        catalog = self.groups.catalog
-        for drift in await self.drift():
-            community = catalog.get(drift.cop_id)
-            if community is None:
-                continue
-            names = {fp.aad_object_id.lower(): fp.name for fp in community.focal_points}
-            for focal_id in drift.focal_points_gone:
-                out.append(
-                    f"{community.id}: the focal point {names.get(focal_id.lower(), focal_id)} "
-                    "is disabled or no longer in the directory: name a new focal point in the "
-                    "catalog (its requests go to the admins meanwhile)"
-                )
-            if drift.last_outcome == "failed":
-                out.append(
-                    f"{community.id}: the last directory sync failed: {drift.last_error or '?'}"
-                )
-        return out
+
+async def sync_warnings(db: Database, catalog: Catalog) -> list[str]:
+    """Sentences for /readyz and `copbot check-config`: CoPs without a working focal point,
+    CoPs whose last sync failed."""
+    out = []
+    for drift in await drift_of(db, catalog):
+        community = catalog.get(drift.cop_id)
+        if community is None:
+            continue
+        names = {fp.aad_object_id.lower(): fp.name for fp in community.focal_points}
+        for focal_id in drift.focal_points_gone:
+            out.append(
+                f"{community.id}: the focal point {names.get(focal_id.lower(), focal_id)} "
+                "is disabled or no longer in the directory: name a new focal point in the "
+                "catalog (its requests go to the admins meanwhile)"
+            )
+        if drift.last_outcome == "failed":
+            out.append(f"{community.id}: the last directory sync failed: {drift.last_error or '?'}")
+    return out

@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import select
 
 import app as composition
+from cli.sync import sync_lines
 from bot.features.membership.wiring import SYNC_JOB
 from bot.features.membership.wiring import jobs as membership_jobs
 from copbot.store import Database, audit
@@ -163,6 +164,19 @@ async def test_drift_made_in_teams_is_reconciled_once_and_a_quiet_run_costs_one_
     bot.clock.advance(timedelta(days=1))
     sent_before = len(bot.connector.records)
     graph.clear_requests()
+
+    # `copbot sync --dry-run --cop UBS` says what would change and writes nothing.
+    assert bot.services.membership.sync is not None
+    dry = await bot.services.membership.sync.run(["ubs"], dry_run=True)
+    lines = sync_lines(dry, dry_run=True)
+    assert lines[0] == (
+        "UBS: changes since the last run, 1 request(s); added outside: 2 would be recorded, "
+        "removed outside: 1 would end; 3 in the group"
+    )
+    assert "2 disabled or deleted" in lines[1] and lines[-1].startswith("Dry run")
+    assert await memberships(db, "UBS") == {ALICE.aad_id: "primary", FRANK.aad_id: "secondary"}
+    await bot.services.outbox.drain()
+    assert len(bot.connector.records) == sent_before
 
     second = await run_sync_job(bot)
 
