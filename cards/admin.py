@@ -86,6 +86,35 @@ def _figures_table(report: AdminReport, catalog: Catalog, lang: Lang) -> dict[st
     }
 
 
+def _sync_section(report: AdminReport, catalog: Catalog, lang: Lang) -> list[dict[str, Any]]:
+    """Per CoP: our records against its group as the directory sync last saw it."""
+    if not any(c.last_sync_at or c.focal_points_gone for c in report.cops):
+        return []
+    lines = []
+    for c in report.cops:
+        cop = catalog.localized_name(c.cop_id, lang)
+        if c.last_sync_at is None:
+            line = t(lang, "admin_sync_never", cop=cop, recorded=c.members)
+        else:
+            line = t(
+                lang,
+                "admin_sync_line",
+                cop=cop,
+                recorded=c.members,
+                in_group="-" if c.in_group is None else str(c.in_group),
+                added=c.added_outside,
+                removed=c.removed_outside,
+                date=c.last_sync_at.strftime("%Y-%m-%d %H:%M"),
+                outcome=t(
+                    lang, "admin_sync_ok" if c.last_sync_outcome == "ok" else "admin_sync_failed"
+                ),
+            )
+        if c.focal_points_gone:
+            line = line + " " + t(lang, "admin_sync_focal_gone")
+        lines.append(line)
+    return [text(t(lang, "admin_sync_title"), weight="Bolder", separator=True), bullet_list(lines)]
+
+
 def _more(total: int, shown: int, lang: Lang) -> list[dict[str, Any]]:
     if total <= shown:
         return []
@@ -142,6 +171,7 @@ def admin_report_card(
         body += _more(len(report.without_primary), len(shown_people), lang)
     else:
         body.append(text(t(lang, "admin_without_primary_none"), subtle=True))
+    body += _sync_section(report, catalog, lang)
     body.append(action_set([execute(t(lang, "admin_refresh"), REFRESH)]))
     return card(
         body,

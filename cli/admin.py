@@ -302,6 +302,11 @@ def _print_report(result: AdminReport, catalog: Catalog, console: Console) -> No
         table.add_column("in the group", justify="right")
     table.add_column("pending", justify="right")
     table.add_column("oldest pending", justify="right")
+    synced = any(c.last_sync_at or c.focal_points_gone for c in result.cops)
+    if synced:
+        table.add_column("added outside", justify="right")
+        table.add_column("removed outside", justify="right")
+        table.add_column("last sync (UTC)")
     for figures in result.cops:
         cells = [
             catalog.localized_name(figures.cop_id, "en"),
@@ -311,12 +316,27 @@ def _print_report(result: AdminReport, catalog: Catalog, console: Console) -> No
         if with_group:
             cells.append("-" if figures.in_group is None else str(figures.in_group))
         cells += [str(figures.pending), _age(figures.oldest_pending)]
+        if synced:
+            last = (
+                f"{figures.last_sync_at:%Y-%m-%d %H:%M} {figures.last_sync_outcome or ''}"
+                if figures.last_sync_at
+                else "never"
+            )
+            if figures.focal_points_gone:
+                last += ", needs a new focal point"
+            cells += [str(figures.added_outside), str(figures.removed_outside), last]
         table.add_row(*cells)
     total = ["All CoPs", str(result.members), str(result.primaries)]
     if with_group:
         total.append(str(sum(c.in_group or 0 for c in result.cops)))
     oldest = max((c.oldest_pending for c in result.cops if c.oldest_pending), default=None)
     total += [str(len(result.pending)), _age(oldest)]
+    if synced:
+        total += [
+            str(sum(c.added_outside for c in result.cops)),
+            str(sum(c.removed_outside for c in result.cops)),
+            "",
+        ]
     table.add_row(*total, style="bold")
     console.print(table)
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 import app as composition
-from copbot.catalog import CatalogError
+from copbot.catalog import Catalog, CatalogError
+from copbot.membership.sync_job import sync_warnings
 from copbot.store import Database, DatabaseUnavailable
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -47,6 +50,10 @@ def check_config() -> None:
         return
     for warning in warnings:
         typer.secho(str(warning), fg=typer.colors.YELLOW)
+    flagged = _sync_warnings(settings, catalog)
+    for warning in flagged:
+        typer.secho(f"warning: directory sync: {warning}", fg=typer.colors.YELLOW)
+    warnings = [*warnings, *flagged]
     if problems:
         fail(f"{len(problems)} problem(s) found.", 1)
     typer.secho(
@@ -54,6 +61,29 @@ def check_config() -> None:
         + (f", {len(warnings)} warning(s)" if warnings else ""),
         fg=typer.colors.GREEN,
     )
+
+
+def _sync_warnings(settings: composition.Settings, catalog: Catalog) -> list[str]:
+    """What the last directory sync flagged (a focal point gone, a failed sync); nothing when the
+    database is unreachable or not created yet (check-config is also run before a first start)."""
+
+    async def read() -> list[str]:
+        db = Database(settings.effective_database_url)
+        try:
+            return await sync_warnings(db, catalog)
+        finally:
+            await db.dispose()
+
+    url = settings.effective_database_url
+    if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).exists():
+        return []  # no database yet: nothing synced
+    try:
+        return asyncio.run(read())
+    except DatabaseUnavailable as exc:
+        typer.secho(f"note: the directory sync's state was not read: {exc}", err=True)
+        return []
+    except SQLAlchemyError:  # an older schema (no directory_syncs yet): nothing synced
+        return []
 
 
 @db_app.command("upgrade")

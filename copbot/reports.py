@@ -17,6 +17,7 @@ from copbot.catalog import Catalog
 from copbot.store import Database
 from copbot.store.membership_models import JoinRequest, Membership
 from copbot.store.models import Person
+from copbot.store.sync_models import DirectorySync
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,13 @@ class CopFigures:
     primaries: int
     pending: int  # join requests waiting for a focal point
     oldest_pending: timedelta | None  # age of the oldest of them
-    in_group: int | None = None  # members of the directory group, when asked for
+    in_group: int | None = None  # members of the directory group (asked for, or the last sync)
+    # The directory sync (copbot/membership/sync.py): drift found since the first sync.
+    added_outside: int = 0
+    removed_outside: int = 0
+    last_sync_at: datetime | None = None
+    last_sync_outcome: str | None = None  # ok | failed; None: never synced
+    focal_points_gone: tuple[str, ...] = ()  # focal points whose account is disabled or gone
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,7 @@ async def build_report(
             )
         ).all()
         people = await session.scalar(select(func.count()).select_from(Person)) or 0
+        syncs = {r.cop_id: r for r in (await session.scalars(select(DirectorySync))).all()}
 
     counts = {cop: (int(total), int(prim or 0)) for cop, total, prim in per_cop}
     pending = [
@@ -127,6 +135,8 @@ async def build_report(
     for cop in [*ids, *extra]:
         waiting = [p for p in pending if p.cop_id == cop]
         members, prim = counts.get(cop, (0, 0))
+        synced = syncs.get(cop)
+        in_group = (directory_members or {}).get(cop)
         cops.append(
             CopFigures(
                 cop_id=cop,
@@ -134,7 +144,14 @@ async def build_report(
                 primaries=prim,
                 pending=len(waiting),
                 oldest_pending=max((p.age for p in waiting), default=None),
-                in_group=(directory_members or {}).get(cop),
+                in_group=in_group if in_group is not None or not synced else synced.in_group,
+                added_outside=synced.added_outside if synced else 0,
+                removed_outside=synced.removed_outside if synced else 0,
+                last_sync_at=synced.last_finished_at if synced else None,
+                last_sync_outcome=synced.last_outcome if synced else None,
+                focal_points_gone=tuple(
+                    i for i in (synced.focal_points_gone if synced else "").split(",") if i
+                ),
             )
         )
     their_cops: dict[str, list[str]] = {}

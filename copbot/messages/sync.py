@@ -103,4 +103,37 @@ MESSAGES: dict[str, dict[str, str]] = {
             "su lista; ya es miembro y los correos le llegan desde ahora."
         ),
     },
+    "admin_sync_title": {
+        "en": "Directory sync",
+        "fr": "Synchronisation avec l'annuaire",
+        "es": "Sincronización con el directorio",
+    },
+    "admin_sync_line": {
+        "en": (
+            "{cop}: {recorded} in our records, {in_group} in the group; added outside: {added}, "
+            "removed outside: {removed}; last sync {date} UTC ({outcome})"
+        ),
+        "fr": (
+            "{cop} : {recorded} dans nos registres, {in_group} dans le groupe ; ajoutés hors du "
+            "bot : {added}, retirés hors du bot : {removed} ; dernière synchronisation {date} UTC "
+            "({outcome})"
+        ),
+        "es": (
+            "{cop}: {recorded} en nuestros registros, {in_group} en el grupo; añadidos fuera del "
+            "bot: {added}, retirados fuera del bot: {removed}; última sincronización {date} UTC "
+            "({outcome})"
+        ),
+    },
+    "admin_sync_never": {
+        "en": "{cop}: {recorded} in our records; not synced yet",
+        "fr": "{cop} : {recorded} dans nos registres ; pas encore synchronisée",
+        "es": "{cop}: {recorded} en nuestros registros; aún no sincronizada",
+    },
+    "admin_sync_ok": {"en": "ok", "fr": "réussie", "es": "correcta"},
+    "admin_sync_failed": {"en": "failed", "fr": "échouée", "es": "fallida"},
+    "admin_sync_focal_gone": {
+        "en": "**Needs a new focal point.**",
+        "fr": "**Un nouveau point focal est nécessaire.**",
+        "es": "**Necesita un nuevo punto focal.**",
+    },
 }

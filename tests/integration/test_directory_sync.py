@@ -21,9 +21,11 @@ import pytest
 from sqlalchemy import select
 
 import app as composition
+from cards.admin import admin_report_card
 from cli.sync import sync_lines
 from bot.features.membership.wiring import SYNC_JOB
 from bot.features.membership.wiring import jobs as membership_jobs
+from copbot.reports import build_report
 from copbot.store import Database, audit
 from copbot.store.membership_models import JoinRequest, Membership
 from graph.accounts import GraphAccounts
@@ -221,6 +223,15 @@ async def test_drift_made_in_teams_is_reconciled_once_and_a_quiet_run_costs_one_
     assert [e.details["person_id"] for e in entries if e.action == "membership.added_outside"]
     # The sync never writes to the directory.
     assert [r for r in graph.requests if r.method != "GET" and r.path != "/$batch"] == []
+    # `copbot report` and the admins' card show the drift and the missing focal point.
+    report = await build_report(db, bot.services.catalog, bot.clock.now())
+    figures = next(c for c in report.cops if c.cop_id == "UBS")
+    assert (figures.members, figures.in_group) == (3, 3)
+    assert (figures.added_outside, figures.removed_outside) == (2, 1)
+    assert figures.last_sync_outcome == "ok" and figures.focal_points_gone == (BRUNO.aad_id,)
+    shown = card_text(admin_report_card(report, bot.services.catalog, "en"))
+    assert f"{UBS}: 3 in our records, 3 in the group; added outside: 2, removed outside: 1" in shown
+    assert "Needs a new focal point." in shown
     # /readyz flags UBS.
     async with bot.client.session.get(f"{bot.base_url}/readyz") as response:
         ready = await response.json()

@@ -30,6 +30,12 @@ def full_report() -> AdminReport:
             primaries=800 + 11 * n,
             pending=sum(1 for p in pending if p.cop_id == cop),
             oldest_pending=max((p.age for p in pending if p.cop_id == cop), default=None),
+            in_group=1190 + 40 * n if n else None,
+            added_outside=12 * n,
+            removed_outside=3 * n,
+            last_sync_at=None if n == 5 else NOW - timedelta(hours=n),
+            last_sync_outcome="failed" if n == 2 else "ok",
+            focal_points_gone=(PEOPLE[0][0],) if n == 1 else (),
         )
         for n, cop in enumerate(ids)
     ]
