@@ -21,10 +21,10 @@ import pytest
 from sqlalchemy import select
 
 import app as composition
-from cards.admin import admin_report_card
-from cli.sync import sync_lines
 from bot.features.membership.wiring import SYNC_JOB
 from bot.features.membership.wiring import jobs as membership_jobs
+from cards.admin import admin_report_card
+from cli.sync import sync_lines
 from copbot.reports import build_report
 from copbot.store import Database, audit
 from copbot.store.membership_models import JoinRequest, Membership
