@@ -123,10 +123,12 @@ async def _import(
     clock = SystemClock()
     db = Database(settings.effective_database_url)
     directory: Any = None
+    ports = composition.SyncPorts()
     try:
         await db.upgrade()
         directory = composition.build_directory(settings, db, clock)
-        importer = MemberImporter(db, directory, catalog, clock)
+        ports = composition.build_sync_ports(settings)
+        importer = MemberImporter(db, directory, catalog, clock, team_members=ports.team_members)
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
@@ -151,10 +153,13 @@ async def _import(
                     console.print(f"Microsoft Graph asks to wait {event.wait_s:g} s (throttling)")
 
             await importer.run(parsed, dry_run=dry_run, on_progress=show, report=report)
+        for team_id, reason in importer.adder.fell_back.items():
+            console.print(f"Team {team_id}: added to its group instead: {reason}", markup=False)
     finally:
         close = getattr(directory, "aclose", None)
         if close is not None:
             await close()
+        await ports.aclose()
         await db.dispose()
 
 

@@ -6,7 +6,8 @@
 3. checks what only resolution can show: one person named twice (email and object id) for one
    CoP, or given two primary CoPs;
 4. adds people to each CoP's group in requests of 20 (``add_members``: Graph ``PATCH`` with
-   ``members@odata.bind``), and after each request stores, in one transaction, the rows' outcome,
+   ``members@odata.bind``), or to its Team in requests of 200 when it has one (``adder.py``),
+   and after each request stores, in one transaction, the rows' outcome,
    the memberships CoP Bot keeps (primary / secondary, ``source='import'``) and an audit entry.
 
 Throttling: the directory already waits out short ``Retry-After``s; when it gives up with
@@ -31,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from copbot.catalog import Catalog
+from copbot.catalog import Catalog, Community
 from copbot.clock import Clock
 from copbot.directory import (
     AddOutcome,
@@ -39,8 +40,10 @@ from copbot.directory import (
     DirectoryError,
     DirectoryUnavailable,
     DirectoryUser,
+    TeamMembers,
     UnknownGroup,
 )
+from copbot.importer.adder import MemberAdder
 from copbot.importer.csvfile import BadRow, ImportFile, Row, primary_conflicts
 from copbot.importer.records import membership_of_row, upsert_many
 from copbot.importer.report import DONE, ImportReport, Outcome, Progress, RowResult
@@ -72,9 +75,11 @@ class MemberImporter:
         max_waits: int = 20,
         max_backoff: float = 60.0,
         actor: str = CLI,
+        team_members: TeamMembers | None = None,
     ) -> None:
         self.db = db
         self.directory = directory
+        self.adder = MemberAdder(directory, team_members)
         self.catalog = catalog
         self.clock = clock
         self.sleep = sleep
@@ -125,22 +130,25 @@ class MemberImporter:
         finished = 0
         for cop_id in [c for c in self.catalog.ids() if c in by_cop]:
             rows = by_cop[cop_id]
-            group_id = self.catalog.get(cop_id).group_key  # type: ignore[union-attr]
+            community = self.catalog.get(cop_id)
+            assert community is not None
+            group_id = community.group_key
             if dry_run:
                 await self._preview(cop_id, group_id, rows, report, notify)
                 finished += len(rows)
                 notify(Progress("check", finished, total, cop_id))
                 continue
-            for start in range(0, len(rows), ADD_CHUNK):
-                chunk = rows[start : start + ADD_CHUNK]
-                results, no_group = await self._add(group_id, chunk, notify)
+            size = self.adder.chunk_size(community)
+            for start in range(0, len(rows), size):
+                chunk = rows[start : start + size]
+                results, no_group = await self._add(community, chunk, notify)
                 report.results.extend(await self._store(parsed.key, results))
                 finished += len(chunk)
                 notify(Progress("add", finished, total, cop_id))
                 if no_group:  # the CoP's other rows would fail the same way: say so at once
                     rest = [
                         RowResult(r, Outcome.FAILED, u, results[0].reason)
-                        for r, u in rows[start + ADD_CHUNK :]
+                        for r, u in rows[start + size :]
                     ]
                     report.results.extend(await self._store(parsed.key, rest))
                     finished += len(rest)
@@ -233,14 +241,16 @@ class MemberImporter:
         return resolved
 
     async def _add(
-        self, group_id: str, chunk: Sequence[tuple[Row, str]], notify: Callable[[Progress], None]
+        self,
+        community: Community,
+        chunk: Sequence[tuple[Row, str]],
+        notify: Callable[[Progress], None],
     ) -> tuple[list[RowResult], bool]:
         """The rows' outcomes, and whether the group turned out not to exist."""
         user_ids = [u for _, u in chunk]
+        group_id = community.group_key
         try:
-            outcomes = await self._patiently(
-                lambda: self.directory.add_members(group_id, user_ids), notify
-            )
+            outcomes = await self._patiently(lambda: self.adder.add(community, user_ids), notify)
         except UnknownGroup:
             reason = f"group {group_id} does not exist in the directory: fix graph_group_id"
             return [RowResult(r, Outcome.FAILED, u, reason) for r, u in chunk], True
