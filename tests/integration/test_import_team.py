@@ -74,7 +74,7 @@ async def test_without_the_permission_the_import_adds_to_the_group_20_per_reques
     graph: GraphFake, database: Database
 ) -> None:
     graph.revoke(TEAM_MEMBER_PERMISSION)
-    report, people, group_id = await run_import(graph, database)
+    report, _, group_id = await run_import(graph, database)
 
     assert [r.status for r in graph.http_requests("POST", f"/teams/{group_id}/members/add")] == [
         403
