@@ -196,15 +196,9 @@ class GroupSync:
         cop_id = community.id
         now = self.records.now()
         async with self.records.db.session() as session:
-            ours = dict(
-                (
-                    await session.execute(
-                        select(Membership.person_id, Membership.added_at).where(
-                            Membership.cop_id == cop_id
-                        )
-                    )
-                ).all()
-            )
+            # a full round compares everyone; a delta round only the people it names
+            wanted = None if delta_round.full else delta_round.added | delta_round.removed
+            ours = await _recorded(session, cop_id, wanted)
             previous = await session.get(DirectorySync, cop_id)
             if delta_round.full:
                 in_group: int | None = len(delta_round.added)
@@ -351,3 +345,19 @@ class GroupSync:
                     why=f"lost:{community.id}:{now:%Y%m%d}",
                 )
         return True
+
+
+async def _recorded(
+    session: AsyncSession, cop_id: str, people: frozenset[str] | None
+) -> dict[str, datetime | None]:
+    """Our records of the CoP (person -> added_at): all, or only `people`."""
+    query = select(Membership.person_id, Membership.added_at).where(Membership.cop_id == cop_id)
+    if people is None:
+        return {p: at for p, at in (await session.execute(query)).all()}
+    found: dict[str, datetime | None] = {}
+    ordered = sorted(people)
+    for start in range(0, len(ordered), 500):  # bound the IN list
+        chunk = ordered[start : start + 500]
+        rows = await session.execute(query.where(Membership.person_id.in_(chunk)))
+        found.update({p: at for p, at in rows.all()})
+    return found
