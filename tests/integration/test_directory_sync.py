@@ -289,3 +289,34 @@ async def test_two_instances_syncing_at_once_apply_each_change_once(
     assert actions.count("membership.removed_outside") == 1
     asked = [r for r in to(a.connector, NINA) if "primary CoP" in r.text]
     assert len(asked) == 1, [(r.kind, r.text[:40]) for r in to(a.connector, NINA)]
+
+
+async def test_an_expired_token_starts_a_full_round_and_a_refusal_is_shown_not_hidden(
+    bot_factory: Callable[..., Any], graph: GraphFake, tmp_path: Path, db_url: str
+) -> None:
+    bot = await start(bot_factory, graph, tmp_path, db_url)
+    db = bot.services.db
+    await seed_members(db, graph, bot)
+    await run_sync_job(bot)
+    graph.remove_member(GROUPS["UBS"], FRANK.aad_id)
+    graph.expire_delta_tokens()  # e.g. the server was off for more than seven days
+
+    restarted = await run_sync_job(bot)
+
+    ubs = next(c for c in restarted.cops if c.cop_id == "UBS")
+    assert ubs.full and ubs.restarted and ubs.removed_outside == (FRANK.aad_id,)
+    assert [r.status for r in graph.http_requests("GET", DELTA) if "$deltatoken" in r.query][
+        -1
+    ] == 410
+    assert await memberships(db, "UBS") == {ALICE.aad_id: "primary"}
+
+    graph.grant_only("User.Read.All")  # the app registration lost its group permissions
+    refused = await run_sync_job(bot)
+
+    assert {c.outcome for c in refused.cops} == {"failed"}
+    assert "GroupMember.Read.All" in (refused.cops[0].reason or "")
+    assert not refused.ok
+    async with bot.client.session.get(f"{bot.base_url}/readyz") as response:
+        warnings = (await response.json())["warnings"]
+    assert any(w.startswith("UBS: the last directory sync failed") for w in warnings)
+    assert await memberships(db, "UBS") == {ALICE.aad_id: "primary"}  # nothing guessed
