@@ -119,7 +119,7 @@ class DirectoryWork:
                 group_id=community.group_key,
                 person_id=request.person_id,
                 outcome=str(outcome),
-                via="team" if in_team else "group",
+                via="team" if in_team else "group",  # (the local table in local mode)
             )
             if result.rowcount:
                 await self.queue.notify(session, request.id, WELCOME, in_team=in_team)
@@ -131,8 +131,9 @@ class DirectoryWork:
         )
         self.queue.kick()
 
-    async def _add(self, community: Community, person_id: str) -> tuple[AddOutcome, bool]:
-        """(the outcome, whether they are in the Team at once)."""
+    async def _add(self, community: Community, person_id: str) -> tuple[AddOutcome, bool | None]:
+        """(the outcome, whether they are in the Team at once: None when there is no Microsoft
+        365 group, i.e. local mode)."""
         team_id = community.team_id
         if team_id and self.team_members is not None:
             try:
@@ -150,7 +151,8 @@ class DirectoryWork:
             else:
                 self.team_warnings.clear(team_id)
                 return outcome, True
-        return await self.directory.add_member(community.group_key, person_id), False
+        outcome = await self.directory.add_member(community.group_key, person_id)
+        return outcome, False if community.graph_group_id else None
 
     async def _add_failed(
         self, session: AsyncSession, payload: dict[str, Any], reason: str
