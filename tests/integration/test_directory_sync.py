@@ -78,6 +78,15 @@ async def start(
         sync_ports=ports,
         **graph_settings(tmp_path, **values),
     )
+    return hand_driven(bot)
+
+
+def hand_driven(bot: RunningBot) -> RunningBot:
+    """The sync job is scheduled (a minute after the start, then daily); the tests run it
+    themselves, at the moments they choose, so the scheduler's copy is taken off."""
+    runner = bot.components.runner
+    assert SYNC_JOB in runner.job_ids()
+    runner.scheduler.remove_job(SYNC_JOB)
     return bot
 
 

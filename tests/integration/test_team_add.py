@@ -14,7 +14,7 @@ from copbot.directory import TEAM_MEMBER_PERMISSION
 from tests.conftest import RunningBot
 from tests.fakes.connector import card_text
 from tests.fakes.graph_fake import GraphFake
-from tests.integration.test_directory_sync import sync_ports
+from tests.integration.test_directory_sync import hand_driven, sync_ports
 from tests.integration.test_membership_flow import (
     ask_to_join_ubs,
     conversation,
@@ -45,10 +45,12 @@ async def approved_in_ubs(
     bot_factory: Callable[..., Any], graph: GraphFake, tmp_path: Path
 ) -> RunningBot:
     overlay = write_overlay(tmp_path, UBS={"team_id": GROUPS["UBS"]})
-    bot = await bot_factory(
-        directory=graph_directory(graph),
-        sync_ports=sync_ports(graph),
-        **graph_settings(tmp_path, CATALOG_OVERLAY_PATH=overlay),
+    bot = hand_driven(
+        await bot_factory(
+            directory=graph_directory(graph),
+            sync_ports=sync_ports(graph),
+            **graph_settings(tmp_path, CATALOG_OVERLAY_PATH=overlay),
+        )
     )
     card = await ask_to_join_ubs(bot)
     response = await bot.client.execute(

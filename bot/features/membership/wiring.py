@@ -36,6 +36,7 @@ from scheduler.runner import Job
 
 REMINDERS_INTERVAL_S = 3600
 SYNC_JOB = "membership.directory_sync"
+SYNC_AFTER_START_S = 60
 
 
 def details_contributor(
@@ -79,12 +80,16 @@ def jobs(services: Services) -> list[Job]:
     ]
     sync = services.membership.sync
     if sync is not None and sync.groups.settings.interval_hours > 0:
-        # Daily by default; a missed run (the process was down) runs when it is back.
+        # Daily by default, and a minute after a start (a deployment restarting more often than
+        # daily would otherwise never sync; a run with nothing new costs one request per CoP).
         out.append(
             Job(
                 SYNC_JOB,
                 sync,
-                IntervalTrigger(hours=sync.groups.settings.interval_hours),
+                IntervalTrigger(
+                    hours=sync.groups.settings.interval_hours,
+                    start_date=datetime.now(UTC) + timedelta(seconds=SYNC_AFTER_START_S),
+                ),
                 misfire_grace_time=None,
             )
         )
