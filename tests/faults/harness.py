@@ -219,6 +219,8 @@ class ServerPool:
             "ADMIN_IDS": ERIN.aad_id,
             "MEETINGS_TICK_SECONDS": "1",
             "RETENTION_DAYS": "0",
+            # the directory sync has its own tests (tests/integration/test_directory_sync.py)
+            "DIRECTORY_SYNC_HOURS": "0",
             "LOG_FORMAT": "json",
             "LOG_LEVEL": "INFO",
         }
