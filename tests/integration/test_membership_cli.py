@@ -13,6 +13,7 @@ from sqlalchemy import select
 from copbot.store import Database
 from copbot.store.membership_models import JoinRequest, Membership, OutboxItem
 from copbot.store.models import LocalGroupMember
+from copbot.store.sync_models import DirectorySync
 
 COPBOT = str(Path(sys.executable).parent / "copbot")
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -114,3 +115,22 @@ async def test_requests_lists_what_waits_and_retry_drives_failed_work(tmp_path: 
         assert code == 1 and "Nothing to retry" in out
     finally:
         await db.dispose()
+
+
+async def test_copbot_sync_in_local_mode_says_it_needs_graph_and_check_config_reads_the_flags(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    code, out = await copbot(tmp_path, url, "sync", "--dry-run")
+    assert code == 2
+    assert "The directory sync needs DIRECTORY_MODE=graph" in out
+
+    # A CoP the last sync flagged (its focal point's account is gone) shows in check-config.
+    database = Database(url)
+    await database.upgrade()
+    async with database.session() as session:
+        session.add(DirectorySync(cop_id="UBS", focal_points_gone="b2b2b2b2-0000-4000-8000-0000"))
+    await database.dispose()
+    code, out = await copbot(tmp_path, url, "check-config")
+    assert code == 0, out
+    assert "warning: directory sync: UBS: the focal point b2b2b2b2-0000-4000-8000-0000" in out
