@@ -260,6 +260,12 @@ async def test_drift_made_in_teams_is_reconciled_once_and_a_quiet_run_costs_one_
     new_entries = (await audit.entries(db))[changes_before:]
     assert {e.action for e in new_entries} == {"membership.synced"}
     assert len(await memberships(db, "UBS")) == 3
+    async with bot.client.session.get(f"{bot.base_url}/metrics") as response:
+        metrics = await response.text()
+    assert 'copbot_directory_sync_runs_total{kind="full",outcome="ok"} 6.0' in metrics
+    assert 'copbot_directory_sync_runs_total{kind="delta",outcome="ok"} 12.0' in metrics
+    assert 'copbot_directory_sync_changes_total{change="added_outside"} 2.0' in metrics
+    assert 'copbot_directory_sync_changes_total{change="removed_outside"} 1.0' in metrics
 
 
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
