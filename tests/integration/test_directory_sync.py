@@ -148,7 +148,11 @@ async def requests_of(db: Database, user: User) -> list[JoinRequest]:
 
 
 async def test_drift_made_in_teams_is_reconciled_once_and_a_quiet_run_costs_one_request_per_cop(
-    bot_factory: Callable[..., Any], graph: GraphFake, tmp_path: Path, db_url: str
+    bot_factory: Callable[..., Any],
+    graph: GraphFake,
+    tmp_path: Path,
+    db_url: str,
+    database: Database,
 ) -> None:
     bot = await start(bot_factory, graph, tmp_path, db_url)
     db = bot.services.db
@@ -307,7 +311,11 @@ async def test_two_instances_syncing_at_once_apply_each_change_once(
 
 
 async def test_an_expired_token_starts_a_full_round_and_a_refusal_is_shown_not_hidden(
-    bot_factory: Callable[..., Any], graph: GraphFake, tmp_path: Path, db_url: str
+    bot_factory: Callable[..., Any],
+    graph: GraphFake,
+    tmp_path: Path,
+    db_url: str,
+    database: Database,
 ) -> None:
     bot = await start(bot_factory, graph, tmp_path, db_url)
     db = bot.services.db

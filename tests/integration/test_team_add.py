@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from copbot.directory import TEAM_MEMBER_PERMISSION
+from copbot.store import Database
 from tests.conftest import RunningBot
 from tests.fakes.connector import card_text
 from tests.fakes.graph_fake import GraphFake
@@ -42,11 +43,12 @@ async def graph() -> AsyncIterator[GraphFake]:
 
 
 async def approved_in_ubs(
-    bot_factory: Callable[..., Any], graph: GraphFake, tmp_path: Path
+    bot_factory: Callable[..., Any], graph: GraphFake, tmp_path: Path, db_url: str
 ) -> RunningBot:
     overlay = write_overlay(tmp_path, UBS={"team_id": GROUPS["UBS"]})
     bot = hand_driven(
         await bot_factory(
+            database_url=db_url,
             directory=graph_directory(graph),
             sync_ports=sync_ports(graph),
             **graph_settings(tmp_path, CATALOG_OVERLAY_PATH=overlay),
@@ -70,9 +72,13 @@ async def readiness_warnings(bot: RunningBot) -> list[str]:
 
 
 async def test_approval_adds_to_the_team_at_once_and_the_welcome_says_it_shows_now(
-    bot_factory: Callable[..., Any], graph: GraphFake, tmp_path: Path
+    bot_factory: Callable[..., Any],
+    graph: GraphFake,
+    tmp_path: Path,
+    db_url: str,
+    database: Database,
 ) -> None:
-    bot = await approved_in_ubs(bot_factory, graph, tmp_path)
+    bot = await approved_in_ubs(bot_factory, graph, tmp_path, db_url)
 
     [team_add] = graph.http_requests("POST", TEAM_ADD)
     assert team_add.status == 201
@@ -84,10 +90,14 @@ async def test_approval_adds_to_the_team_at_once_and_the_welcome_says_it_shows_n
 
 
 async def test_without_the_permission_the_group_add_and_a_readiness_warning(
-    bot_factory: Callable[..., Any], graph: GraphFake, tmp_path: Path
+    bot_factory: Callable[..., Any],
+    graph: GraphFake,
+    tmp_path: Path,
+    db_url: str,
+    database: Database,
 ) -> None:
     graph.revoke(TEAM_MEMBER_PERMISSION)
-    bot = await approved_in_ubs(bot_factory, graph, tmp_path)
+    bot = await approved_in_ubs(bot_factory, graph, tmp_path, db_url)
 
     assert [r.status for r in graph.http_requests("POST", TEAM_ADD)] == [403]
     assert [r.status for r in graph.http_requests("POST", ADD_PATH)] == [204]
