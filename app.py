@@ -285,6 +285,8 @@ def build_components(
             day_reminder=settings.meetings_day_reminder,
         ),
         base_url=settings.public_base_url,
+        outbox=outbox,
+        followup_cards=meeting_cards,
     )
     membership = MembershipService.build(
         db=db,
@@ -313,6 +315,7 @@ def build_components(
         sync_observers=[sync_metrics(metrics)],
     )
     membership.register(outbox)
+    meetings.followups.register(outbox)
     services = Services(
         catalog=catalog,
         db=db,

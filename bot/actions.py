@@ -97,6 +97,17 @@ class Answered(Occurrence):
     late: bool = False
 
 
+class FollowUp(Occurrence):
+    recording: Words | None = None
+    materials: Words | None = None
+    summary: Words | None = None
+
+
+class FeedbackGiven(Occurrence):
+    rating: Key = ""  # "1".."5" from the choice set; anything else is answered "choose 1-5"
+    comment: Words | None = None
+
+
 # verb -> what its data may hold (the verbs' names live in cards/*.py and bot/features/*.py)
 ACTIONS: dict[str, type[ActionData]] = {
     "list": NoData,
@@ -115,6 +126,9 @@ ACTIONS: dict[str, type[ActionData]] = {
     "meetings_answered": Answered,
     "meetings_skip": Occurrence,
     "meetings_restore": Occurrence,
+    "meetings_followup_form": Occurrence,
+    "meetings_followup": FollowUp,
+    "meetings_feedback": FeedbackGiven,
 }
 
 

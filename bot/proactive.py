@@ -128,6 +128,24 @@ class BotNotifier:
             await self.adapter.continue_conversation(reference, update, bot_app_id=self.app_id)
             callback.raise_failure()
 
+    async def reply_in_thread(
+        self, sent: SentMessage, *, text: str | None = None, card: dict[str, Any] | None = None
+    ) -> SentMessage:
+        """A reply in a channel thread: Teams names the thread `<channel>;messageid=<root id>`,
+        the conversation id `send_to_channel` returned, so the reply is a send into it."""
+        conversation_id = sent.conversation_id
+        if ";messageid=" not in conversation_id and sent.activity_id:
+            conversation_id = f"{conversation_id};messageid={sent.activity_id}"
+        reference = ConversationReference(
+            channel_id=CHANNEL,
+            service_url=sent.service_url,
+            conversation=ConversationAccount(id=conversation_id, is_group=True),
+        )
+        activity = message_activity(text, card)
+        activity.reply_to_id = sent.activity_id
+        with delivery_errors():
+            return await self._send_in(reference, activity)
+
     # -- internals --------------------------------------------------------------------------
     async def _send_in(self, reference: ConversationReference, activity: Activity) -> SentMessage:
         result: dict[str, str] = {}

@@ -70,3 +70,9 @@ class Notifier(Protocol):
     async def update_card(self, sent: SentMessage, card: dict[str, Any]) -> None:
         """Replace a card the bot sent earlier."""
         ...
+
+    async def reply_in_thread(
+        self, sent: SentMessage, *, text: str | None = None, card: dict[str, Any] | None = None
+    ) -> SentMessage:
+        """Reply in the channel thread a post started (`sent` is what `send_to_channel` gave)."""
+        ...

@@ -7,6 +7,7 @@ from typing import Any
 
 from cards.elements import card, container, escape, execute, facts, heading, open_url, text
 from cards.meetings.common import ASK, feed_url, status_line, title, when_facts
+from cards.meetings.followup import followup_button
 from copbot.catalog import Community
 from copbot.i18n import Lang, t
 from copbot.meetings.dates import short_local, when_local, when_utc
@@ -74,7 +75,7 @@ def announcement_card(
     notice = []
     if acknowledged is not None:
         notice = [_acknowledgement(acknowledged, lang, next_occurrence, duplicate)]
-    return _occurrence_card(
+    posted = _occurrence_card(
         occ,
         community,
         lang,
@@ -83,6 +84,9 @@ def announcement_card(
         intro=t(lang, "meetings_announcement_intro", cop=community.display_name(lang)),
         notice=notice,
     )
+    if not occ.skipped:
+        posted.setdefault("actions", []).append(followup_button(occ, lang))
+    return posted
 
 
 def _acknowledgement(

@@ -80,6 +80,10 @@ class Editing:
         await self._tell_channel_of_change(changed)
         return changed
 
+    async def touch(self, occ: Occurrence, by: str) -> Occurrence:
+        """Raise the SEQUENCE alone (the follow-up added a recording): calendars update the entry."""
+        return await self._override(occ, by)
+
     async def set_theme(self, occ: Occurrence, theme: str, by: str) -> Occurrence:
         changed = await self._override(occ, by, theme=theme.strip()[:300])
         await self._refresh_announcement(changed)

@@ -5,19 +5,27 @@ Every occurrence is one VEVENT (expanded, not an RRULE: skips, moves and themes 
 occurrence) with a stable UID, DTSTART/DTEND in the CoP's zone with its VTIMEZONE, a SEQUENCE
 that grows with every change, and STATUS:CANCELLED for a skipped occurrence, so a subscribed
 calendar updates the entry instead of duplicating it.
+
+After the meeting, its follow-up (`followups`) adds the recording as the event's URL and ATTACH,
+each material as an ATTACH, and the summary to the description (the follow-up raised SEQUENCE).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import icalendar
 
 from copbot.catalog import Catalog
 from copbot.i18n import Lang, t
+from copbot.markup import plain
 from copbot.meetings.occurrences import Occurrence
+
+if TYPE_CHECKING:
+    from copbot.meetings.followup import FollowUpView
 
 PRODID = "-//UN-Habitat//CoP Bot//EN"
 UID_DOMAIN = "copbot.unhabitat.org"
@@ -40,6 +48,7 @@ def build_calendar(
     now: datetime,
     base_url: str,
     refresh: timedelta = timedelta(hours=6),
+    followups: Mapping[str, FollowUpView] | None = None,
 ) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -65,15 +74,28 @@ def build_calendar(
         lines = [cop_name]
         if occ.theme:
             lines.append(t(lang, "meetings_ics_theme", theme=occ.theme))
-        lines.append(t(lang, "meetings_ics_questions"))
-        event.add("description", "\n".join(lines))
+        followup = (followups or {}).get(occ.id)
+        if followup is not None and followup.summary:
+            lines.append(t(lang, "followup_ics_summary", summary=followup.summary))
+        if followup is not None and followup.recording_url:
+            lines.append(t(lang, "followup_ics_recording", url=followup.recording_url))
+        if followup is None:
+            lines.append(t(lang, "meetings_ics_questions"))
+        event.add("description", plain("\n".join(lines)))
         event.add("categories", [cop_name])
         event.add("sequence", occ.sequence)
         event.add("status", "CANCELLED" if occ.skipped else "CONFIRMED")
         event.add("transp", "TRANSPARENT" if occ.skipped else "OPAQUE")
         if occ.updated_at:
             event.add("last-modified", occ.updated_at)
-        event.add("url", f"{base_url}/calendar/{occ.cop_id}.ics")
+        if followup is not None and followup.recording_url:
+            event.add("url", followup.recording_url)
+        else:
+            event.add("url", f"{base_url}/calendar/{occ.cop_id}.ics")
+        if followup is not None:
+            links = [followup.recording_url, *followup.materials]
+            for link in (link for link in links if link):
+                event.add("attach", link, parameters={"VALUE": "URI"})
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

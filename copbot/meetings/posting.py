@@ -2,8 +2,8 @@
 (`claims`), and what can no longer be sent is recorded with its reason.
 
 Kinds: announcement and reminder in the CoP's channel, the digest to each focal point
-(`schedule`), and "change:<sequence>" notices in the channel when an announced meeting is skipped,
-moved or restored (`editing` asks for them). Each outcome is counted in
+(`schedule`), and "change:<sequence>" notices in the announcement's channel thread when an
+announced meeting is skipped, moved or restored (`editing` asks for them). Each outcome is counted in
 `copbot_meeting_posts{kind, outcome}` and logged with the post's ids.
 """
 
@@ -318,9 +318,18 @@ class Posting:
             card = self.cards.reminder_card(occ, community, lang, base_url=base_url)
         elif key.kind.startswith(CHANGE):
             card = self.cards.change_card(occ, community, lang, base_url=base_url)
+            thread = await self._announcement_thread(occ)
+            if thread is not None:  # told where people saw it: the announcement's thread
+                return await self.notifier.reply_in_thread(thread, card=card)
         else:  # pragma: no cover - kinds are ours
             raise NotSendable(f"unknown_kind:{key.kind}")
         return await self.notifier.send_to_channel(community.channel_id, card=card)
+
+    async def _announcement_thread(self, occ: Occurrence) -> SentMessage | None:
+        row = await claims.get(self.db, PostKey(occ.cop_id, ANNOUNCEMENT, occ.id))
+        if row is None or row.status != claims.SENT or not row.activity_id:
+            return None
+        return SentMessage(row.conversation_id, row.activity_id, row.service_url)
 
     async def _settle_missed(self, post: PlannedPost, report: TickReport, *, now: datetime) -> None:
         occ = post.occurrence

@@ -5,6 +5,8 @@
     posting    the tick, post-now, change notices: each post once          (posting.py, claims.py)
     editing    skip, restore, move, theme, add an event                    (editing.py)
     channels   can the posts reach each CoP's channel                       (channels.py)
+    feedback   members' 1-5 ratings and comments of a meeting held           (feedback.py)
+    followups  recording, materials, summary after a meeting; its posts      (followup.py)
 
 They depend on each other in that order only (editing asks posting for a change notice, posting
 asks questions for a digest's contents), never the other way round.
@@ -20,6 +22,8 @@ from copbot.clock import Clock
 from copbot.meetings.calendar import Calendar
 from copbot.meetings.channels import Channels
 from copbot.meetings.editing import Editing
+from copbot.meetings.feedback import Feedback
+from copbot.meetings.followup import FollowUpCards, FollowUps
 from copbot.meetings.ports import MeetingCards
 from copbot.meetings.posting import Posting
 from copbot.meetings.questions import Questions
@@ -27,6 +31,7 @@ from copbot.meetings.schedule import PostPolicy
 from copbot.metrics import Metrics
 from copbot.notifier import Notifier
 from copbot.store import Database
+from copbot.work.outbox import Outbox
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ class Meetings:
     posting: Posting
     editing: Editing
     channels: Channels
+    feedback: Feedback
+    followups: FollowUps
 
     @classmethod
     def build(
@@ -50,10 +57,13 @@ class Meetings:
         admins: Admins,
         policy: PostPolicy,
         base_url: str,
+        outbox: Outbox,
+        followup_cards: FollowUpCards,
         instance_id: str | None = None,
     ) -> Meetings:
         """`base_url`: the app's public address, for the calendar links in cards;
-        `instance_id`: who holds this process's claims (a fresh id by default)."""
+        `instance_id`: who holds this process's claims (a fresh id by default); `outbox`: where the
+        follow-up's posts are queued (`followups.register(outbox)` adds its kinds)."""
         calendar = Calendar(db=db, catalog=catalog, clock=clock, admins=admins)
         questions = Questions(
             db=db, clock=clock, calendar=calendar, notifier=notifier, cards=cards, policy=policy
@@ -81,4 +91,24 @@ class Meetings:
             cards=cards,
             base_url=base_url,
         )
-        return cls(calendar, questions, posting, editing, Channels(db=db, catalog=catalog))
+        feedback = Feedback(db=db, clock=clock, calendar=calendar)
+        followups = FollowUps(
+            db=db,
+            catalog=catalog,
+            clock=clock,
+            calendar=calendar,
+            editing=editing,
+            notifier=notifier,
+            cards=followup_cards,
+            outbox=outbox,
+            feedback=feedback,
+        )
+        return cls(
+            calendar,
+            questions,
+            posting,
+            editing,
+            Channels(db=db, catalog=catalog),
+            feedback,
+            followups,
+        )

@@ -107,6 +107,7 @@ class Outbox:
         self._claims = itertools.count(1)
         self._runner: asyncio.Task[None] | None = None
         self._batches: set[asyncio.Future[Any]] = set()  # items being run, by anyone here
+        self._claiming = 0  # claims under way here (their items are not in `_batches` yet)
         self._wanted = False
         self._closed = False
 
@@ -187,7 +188,11 @@ class Outbox:
         """Claim the items due now, run them (concurrently), record outcomes; returns the count."""
         if not self._kinds:
             return 0
-        claimed = await self._claim(limit or self.batch_size)
+        self._claiming += 1
+        try:
+            claimed = await self._claim(limit or self.batch_size)
+        finally:
+            self._claiming -= 1
         if claimed:
             batch = asyncio.ensure_future(
                 asyncio.gather(*(self._run(item, token) for item, token in claimed))
@@ -205,6 +210,9 @@ class Outbox:
             # batches claimed by others here (the periodic job) hold their items' leases
             await asyncio.gather(*list(self._batches), return_exceptions=True)
             ran = await self.run_once()
+            if self._claiming:  # the periodic job is claiming: its batch is not visible yet
+                await asyncio.sleep(0.01)
+                continue
             if not ran and (self._runner is None or self._runner.done()) and not self._batches:
                 return
 

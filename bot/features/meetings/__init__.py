@@ -1,6 +1,7 @@
 """CoP meetings in Teams, translated to the domain (`copbot.meetings`): the calendar in chat
 (`calendar`), questions in advance from the channel announcement and the focal points' digest
-(`questions`), skip/move/add for focal points and admins (`editing`), the `/calendar/*.ics` feeds
+(`questions`), skip/move/add for focal points and admins (`editing`), recordings, summaries,
+feedback and past meetings (`followup`), the `/calendar/*.ics` feeds
 (`feed`), the words for all of it (`words`). The posting itself is the domain's tick (`jobs`)."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from aiohttp import web
 
 import cards.meetings as meeting_cards
 from bot.feature import Feature
-from bot.features.meetings import calendar, contributions, editing, questions, words
+from bot.features.meetings import calendar, contributions, editing, followup, questions, words
 from bot.features.meetings.feed import calendar_feed
 from bot.router import Router
 from copbot.catalog import Community
@@ -51,6 +52,10 @@ def register(router: Router) -> None:
     router.command("meetings_skip", words.SKIP, editing.skip_next, priority=40)
     router.command("meetings_move", words.MOVE, editing.move_next, priority=41)
     router.command("meetings_add_event", words.ADD_EVENT, editing.add_event, priority=42)
+    router.command("meetings_recording", words.RECORDING, followup.add_recording, priority=38)
+    router.command("meetings_materials", words.MATERIALS, followup.add_materials, priority=38)
+    router.command("meetings_summary", words.SUMMARY, followup.add_summary, priority=38)
+    router.command("meetings_past", words.PAST, followup.show_past, priority=43)
     router.command("meetings_mine", words.MY_CALENDAR, calendar.show_my_calendar, priority=44)
     router.command("meetings_calendar", words.CALENDAR, calendar.show_calendar, priority=45)
     router.command("meetings_upcoming", words.UPCOMING, calendar.show_upcoming, priority=46)
@@ -58,6 +63,9 @@ def register(router: Router) -> None:
     router.action(meeting_cards.ANSWERED, questions.answered_action)
     router.action(meeting_cards.SKIP, editing.skip_action)
     router.action(meeting_cards.RESTORE, editing.restore_action)
+    router.action(meeting_cards.FOLLOWUP_FORM, followup.form_action)
+    router.action(meeting_cards.FOLLOWUP, followup.followup_action)
+    router.action(meeting_cards.FEEDBACK, followup.feedback_action)
 
 
 FEATURE = Feature(NAME, register, setup=setup, jobs=jobs, routes=routes)

@@ -59,6 +59,7 @@ async def calendar_feed(request: web.Request, services: Services) -> web.Respons
         lang=lang,
         now=now,
         base_url=services.config.public_base_url,
+        followups=await services.meetings.followups.of([o.id for o in occurrences]),
     )
     filename = f"{cop if cop_ids else 'all'}.ics"
     return web.Response(

@@ -76,3 +76,67 @@ def parse_when(value: str) -> tuple[datetime, bool] | None:
         )
     except ValueError:
         return None
+
+
+# After the meeting: "add recording UBS https://…", "add summary UBS: …", "past meetings of UBS".
+_CoP = r"(?P<name>[^\s:,]+)"
+RECORDING = [
+    r"^\s*(add|share|post)\s+(the\s+|a\s+)?(recording|video)\s+(of\s+|for\s+|to\s+)?(the\s+)?"
+    + _CoP
+    + r"\s*[:,-]?\s+(?P<link>\S+)\s*$",
+    r"^\s*(ajouter|partager)\s+(l'|le\s+|un\s+)?(enregistrement|video)\s+"
+    + _OF_FR
+    + r"(pour\s+)?(la\s+)?"
+    + _CoP
+    + r"\s*[:,-]?\s+(?P<link>\S+)\s*$",
+    r"^\s*(agregar|anadir|compartir)\s+(la\s+|una\s+)?(grabacion|video)\s+"
+    + _OF_ES
+    + r"(para\s+)?"
+    + _CoP
+    + r"\s*[:,-]?\s+(?P<link>\S+)\s*$",
+]
+MATERIALS = [
+    r"^\s*(add|share|post)\s+(the\s+)?(materials?|slides|documents?|links?)\s+(of\s+|for\s+|to\s+)?"
+    r"(the\s+)?" + _CoP + r"\s*[:,-]?\s+(?P<links>\S.*?)\s*$",
+    r"^\s*(ajouter|partager)\s+(les\s+|des\s+|un\s+|le\s+)?(documents?|diapositives|liens?|supports?)\s+"
+    + _OF_FR
+    + r"(pour\s+)?(la\s+)?"
+    + _CoP
+    + r"\s*[:,-]?\s+(?P<links>\S.*?)\s*$",
+    r"^\s*(agregar|anadir|compartir)\s+(los\s+|un\s+|el\s+)?(materiales|material|documentos?|enlaces?|diapositivas)\s+"
+    + _OF_ES
+    + r"(para\s+)?"
+    + _CoP
+    + r"\s*[:,-]?\s+(?P<links>\S.*?)\s*$",
+]
+SUMMARY = [
+    r"^\s*(add|share|post)\s+(the\s+|a\s+)?(summary|key points)\s+(of\s+|for\s+|to\s+)?(the\s+)?"
+    + _CoP
+    + r"\s*[:,-]?\s+(?P<summary>\S.*?)\s*$",
+    r"^\s*(ajouter|partager)\s+(le\s+|un\s+|les\s+)?(resume|points cles)\s+"
+    + _OF_FR
+    + r"(pour\s+)?(la\s+)?"
+    + _CoP
+    + r"\s*[:,-]?\s+(?P<summary>\S.*?)\s*$",
+    r"^\s*(agregar|anadir|compartir)\s+(el\s+|un\s+|los\s+)?(resumen|puntos clave)\s+"
+    + _OF_ES
+    + r"(para\s+)?"
+    + _CoP
+    + r"\s*[:,-]?\s+(?P<summary>\S.*?)\s*$",
+]
+PAST = [
+    r"^\s*(show\s+)?(the\s+)?(past|previous|earlier)\s+(meetings|events)\s+(of|for)\s+(the\s+)?"
+    r"(?P<name>.+?)" + _END,
+    r"^\s*(recordings|summaries)\s+(of|for)\s+(the\s+)?(?P<name>.+?)" + _END,
+    r"^\s*(?P<name>[^\s]+)\s+(past|previous)\s+(meetings|events)" + _END,
+    r"^\s*(reunions|evenements|seances)\s+(passees|precedentes)\s+"
+    + _OF_FR
+    + r"(?P<name>.+?)"
+    + _END,
+    r"^\s*enregistrements\s+" + _OF_FR + r"(?P<name>.+?)" + _END,
+    r"^\s*(reuniones|eventos|sesiones)\s+(pasadas|anteriores)\s+"
+    + _OF_ES
+    + r"(?P<name>.+?)"
+    + _END,
+    r"^\s*grabaciones\s+" + _OF_ES + r"(?P<name>.+?)" + _END,
+]
