@@ -1,7 +1,7 @@
 """How long CoP Bot keeps personal data, and the purge that enforces it (docs/security.md).
 
 What must stay (who is in which CoP, who decided what) stays; what is only needed while work is
-under way (outbox payloads, card references, questions, import progress, people who stopped
+under way (outbox payloads, card references, questions, meeting feedback, import progress, people who stopped
 using the bot) is deleted or stripped of personal data once it is older than the retention period.
 """
 
@@ -15,6 +15,7 @@ from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from copbot.store import Database
+from copbot.store.followup_models import MeetingFeedback
 from copbot.store.import_models import ImportRowProgress
 from copbot.store.meetings_models import MeetingPost, MeetingQuestion
 from copbot.store.membership_models import ApprovalCard, JoinRequest, Membership, OutboxItem
@@ -35,6 +36,7 @@ class PurgeReport:
     approval_cards: int = 0
     requests_anonymised: int = 0
     questions: int = 0
+    feedback: int = 0
     meeting_posts: int = 0
     import_rows: int = 0
     inactive_people: int = 0
@@ -70,6 +72,10 @@ async def purge(db: Database, now: datetime, policy: RetentionPolicy) -> PurgeRe
         report.requests_anonymised = anonymised.rowcount or 0
         report.questions = await _delete(
             session, MeetingQuestion, MeetingQuestion.asked_at < cutoff
+        )
+        # A rating with its comment is personal data: gone with the person's other working data.
+        report.feedback = await _delete(
+            session, MeetingFeedback, MeetingFeedback.updated_at < cutoff
         )
         report.meeting_posts = await _delete(session, MeetingPost, MeetingPost.due_at < cutoff)
         report.import_rows = await _delete(

@@ -144,8 +144,8 @@ class Questions:
                 )
 
     async def digest_questions(self, occ: Occurrence) -> list[QuestionView]:
-        """Questions for this occurrence's digest: its own (answered or not) and the unanswered
-        ones of earlier occurrences of the CoP (rolled over), oldest first."""
+        """Questions for this occurrence's digest: the unanswered ones of earlier occurrences of
+        the CoP (rolled over) first, then its own (answered or not), each oldest first."""
         async with self.db.session() as session:
             rows = list(
                 await session.scalars(
@@ -172,7 +172,8 @@ class Questions:
             # Rolled over: its meeting was skipped, is gone, or came before this one.
             if origin is None or origin.skipped or origin.starts_at < occ.starts_at:
                 views.append(QuestionView.of(row, origin))
-        return views
+        # Those still waiting from earlier meetings come first: they have waited longest.
+        return sorted(views, key=lambda v: v.occurrence_id == occ.id)
 
     async def _row(self, question_id: int) -> MeetingQuestion | None:
         async with self.db.session() as session:

@@ -419,6 +419,7 @@ async def test_unanswered_questions_roll_over_to_the_next_meetings_digest(
     await service.posting.tick()
     await ask(bot, "Answered at the meeting")
     await ask(bot, "Still open after the meeting", user=ALICE)
+    await ask(bot, "Asked early for February", user=ALICE, occurrence=FEB)
     clock.set(DIGEST_AT)
     await service.posting.tick()
     answered = next(
@@ -436,6 +437,8 @@ async def test_unanswered_questions_roll_over_to_the_next_meetings_digest(
     text = card_text(feb_digest.card)
     assert "Still open after the meeting" in text and "Asked after the meeting" in text
     assert "Answered at the meeting" not in text
+    # The focal points see first what has waited since an earlier meeting.
+    assert text.index("Asked after the meeting") < text.index("Asked early for February")
     assert (
         text.count("Not answered at the meeting of 16 December 2026, 10:00 EAT: carried over") == 2
     )

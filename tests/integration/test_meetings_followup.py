@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from copbot.clock import FakeClock
 from copbot.meetings.ics import uid_of
+from copbot.retention import RetentionPolicy, purge
 from copbot.store.followup_models import MeetingFeedback
 from copbot.store.models import AuditEntry
 from tests.conftest import RunningBot
@@ -34,6 +35,7 @@ from tests.integration.test_meetings_flow import (
     meetings,
     to_person,
 )
+from tests.integration.test_retention import _cells
 from tests.support.bot_client import ALICE, BRUNO, CARMEN
 
 clean_db = flow.clean_db  # the fixtures of the meetings flow: UBS mapped to a channel
@@ -222,6 +224,13 @@ async def test_feedback_is_given_and_changed_and_only_counts_show(clean_db: str,
     assert "average 4.5/5" in card_text(focal.cards[0])
     member = await bot.client.say("past meetings of UBS", ALICE)
     assert "average" not in card_text(member.cards[0])
+
+    # Comments are personal data: after the retention period no table holds them.
+    clock.advance(days=366)
+    report = await purge(bot.services.db, clock.now(), RetentionPolicy(days=365))
+    assert report.feedback == 2
+    cells = await _cells(bot.services.db)
+    assert not [c for c in cells if "Too *short*" in c[2]]
     assert service is not None
 
 
