@@ -114,6 +114,7 @@ ACTIONS: dict[str, type[ActionData]] = {
     "help": NoData,
     "details": Community,
     "admin.report": NoData,
+    "admin.health": NoData,
     "join": Join,
     "membership.approve": Decision,
     "membership.reject": Decision,

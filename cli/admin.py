@@ -1,4 +1,5 @@
-"""Admin commands: `copbot import-members` (bulk import of existing members) and `copbot report`."""
+"""Admin commands: `copbot import-members` (bulk import of existing members) and `copbot report`
+(`--health`: CoP health over the last year)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import app as composition
+from copbot.admins import Admins
 from copbot.catalog import Catalog, CatalogError
 from copbot.clock import SystemClock
 from copbot.directory import DirectoryError, DirectoryUnavailable
 from copbot.importer import ImportReport, MemberImporter, Outcome, parse_import
 from copbot.importer import Progress as ImportProgress
+from copbot.meetings.calendar import Calendar
+from copbot.meetings.health import HealthReport, build_health
 from copbot.reports import AdminReport, build_report
 from copbot.store import Database, DatabaseUnavailable
 
@@ -251,6 +255,14 @@ def report(
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    health: Annotated[
+        bool,
+        typer.Option(
+            "--health",
+            help="CoP health over the last year instead: meetings held / planned, recordings, "
+            "questions answered, feedback, members joined and left.",
+        ),
+    ] = False,
 ) -> None:
     """Members and primaries per CoP, pending requests and their age, people without a primary.
 
@@ -259,6 +271,9 @@ def report(
     directory.
     """
     settings, catalog = _setup()
+    if health:
+        _health_report(settings, catalog, as_json)
+        return
     try:
         result = asyncio.run(_report(settings, catalog, directory_counts))
     except DatabaseUnavailable as exc:
@@ -287,6 +302,42 @@ async def _report(settings: Any, catalog: Catalog, directory_counts: bool) -> Ad
         if close is not None:
             await close()
         await db.dispose()
+
+
+def _health_report(settings: Any, catalog: Catalog, as_json: bool) -> None:
+    async def build() -> HealthReport:
+        clock = SystemClock()
+        db = Database(settings.effective_database_url)
+        try:
+            await db.upgrade()
+            calendar = Calendar(db=db, catalog=catalog, clock=clock, admins=Admins())
+            return await build_health(db, catalog, calendar, clock.now())
+        finally:
+            await db.dispose()
+
+    try:
+        result = asyncio.run(build())
+    except DatabaseUnavailable as exc:
+        _fail(f"The database is unreachable: {exc}")
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"CoP health, {result.start:%Y-%m-%d} to {result.end:%Y-%m-%d}")
+    for name in ("CoP", "held / planned", "recordings", "questions answered", "feedback"):
+        table.add_column(name, justify="left" if name == "CoP" else "right")
+    table.add_column("members +joined / -left", justify="right")
+    for cop in result.cops:
+        share = "-" if cop.answered_share is None else f"{cop.answered_share:.0%}"
+        average = "-" if cop.feedback_average is None else f"{cop.feedback_average:.1f}/5"
+        table.add_row(
+            catalog.localized_name(cop.cop_id, "en"),
+            f"{cop.meetings_held} / {cop.meetings_planned}",
+            str(cop.recordings),
+            f"{cop.questions_answered} / {cop.questions} ({share})",
+            f"{average} ({cop.feedback_count})",
+            f"+{cop.members_joined} / -{cop.members_left}",
+        )
+    Console(width=140).print(table)  # wide enough for six columns also when piped
 
 
 def _age(age: timedelta | None) -> str:

@@ -2,7 +2,8 @@
 
 "report" / "rapport" / "informe" shows members and primaries per CoP, pending join requests and
 their age, and people who talked to the bot without a primary CoP. Only admins get it, and only in
-their personal chat (it names people). "Refresh" rebuilds it in place.
+their personal chat (it names people). "Refresh" rebuilds it in place. "CoP health" (its button,
+or "cop health") shows the health of every CoP over the last year (`copbot.meetings.health`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from bot.feature import Feature
 from bot.router import Router
 from bot.turn import Turn
 from cards.admin import REFRESH, admin_report_card
+from cards.elements import action_set, execute
+from cards.health import HEALTH, health_card
+from copbot.meetings.health import build_health
 from copbot.reports import build_report
 from copbot.services import Services
 
@@ -35,9 +39,38 @@ async def _allowed(turn: Turn, services: Services) -> bool:
     return True
 
 
+HEALTH_WORDS = [
+    r"^\s*(cop\s+)?health(\s+report)?(\s+of\s+(the\s+)?cops)?\s*[.!?]*\s*$",
+    r"^\s*(sante|etat)\s+des\s+(cop|communautes)\s*[.!?]*\s*$",
+    r"^\s*salud\s+de\s+las\s+(cop|comunidades)\s*[.!?]*\s*$",
+]
+
+
 async def report_card(turn: Turn, services: Services) -> dict[str, Any]:
     report = await build_report(services.db, services.catalog, services.clock.now())
-    return admin_report_card(report, services.catalog, turn.lang)
+    shown = admin_report_card(report, services.catalog, turn.lang)
+    shown["body"].append(action_set([execute(turn.t("health_button"), HEALTH)]))
+    return shown
+
+
+async def _health_card(turn: Turn, services: Services) -> dict[str, Any]:
+    health = await build_health(
+        services.db, services.catalog, services.meetings.calendar, services.clock.now()
+    )
+    return health_card(health, services.catalog, turn.lang)
+
+
+async def show_health(turn: Turn, services: Services) -> None:
+    if await _allowed(turn, services):
+        await turn.send_card(await _health_card(turn, services))
+
+
+async def health_action(
+    turn: Turn, services: Services, data: dict[str, Any]
+) -> dict[str, Any] | None:
+    if not await _allowed(turn, services):
+        return None
+    return await _health_card(turn, services)
 
 
 async def show_report(turn: Turn, services: Services) -> None:
@@ -56,6 +89,8 @@ async def refresh_report(
 def register(router: Router) -> None:
     router.command("admin_report", REPORT, show_report, priority=30)
     router.action(REFRESH, refresh_report)
+    router.command("admin_health", HEALTH_WORDS, show_health, priority=30)
+    router.action(HEALTH, health_action)
 
 
 FEATURE = Feature("admin", register)
