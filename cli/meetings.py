@@ -1,4 +1,4 @@
-"""`copbot meetings ...`: list, skip, restore, move, theme, add-event, post-now, tick.
+"""`copbot meetings ...`: list, skip, restore, move, theme, add-event, follow-up, post-now, tick.
 
 Each command builds the app's parts through the composition root (the same settings, database and
 bot adapter as the server), so `post-now` sends proactive messages exactly as the server's tick
@@ -34,8 +34,9 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def run(work: Callable[[Meetings], Awaitable[Any]]) -> Any:
-    """Run `work` with the meetings services of a fully built app (database migrated)."""
+def run(work: Callable[[Meetings], Awaitable[Any]], *, drain_outbox: bool = False) -> Any:
+    """Run `work` with the meetings services of a fully built app (database migrated);
+    `drain_outbox`: then send what it queued (what the server would send at once)."""
     settings = composition.load_settings()
     composition.configure_logging(settings)
 
@@ -44,7 +45,10 @@ def run(work: Callable[[Meetings], Awaitable[Any]]) -> Any:
         services = components.services
         try:
             await services.db.upgrade()
-            return await work(services.meetings)
+            result = await work(services.meetings)
+            if drain_outbox:
+                await services.outbox.drain()
+            return result
         finally:
             await services.db.dispose()
 
@@ -194,6 +198,49 @@ def add_event(
         )
 
     typer.secho(f"Added: {describe(run(work))}", fg=typer.colors.GREEN)
+
+
+@meetings_app.command("follow-up")
+def follow_up(
+    cop: str = typer.Option(..., "--cop", help="The CoP id, e.g. UBS."),
+    recording: str = typer.Option("", help="The recording's https:// link."),
+    material: list[str] = typer.Option(  # noqa: B008 - typer's way of a repeated option
+        [], "--material", help="Another material's https:// link (repeat for more)."
+    ),
+    summary: str = typer.Option("", help="A short summary: the key points."),
+    occurrence: str = typer.Option(
+        "last", help="An occurrence id (see `list`), or last: the latest meeting held."
+    ),
+) -> None:
+    """After a meeting: share its recording, materials and summary (posted in the announcement's
+    thread with the feedback card, added to the calendar feeds, the askers told)."""
+
+    async def work(service: Meetings) -> Any:
+        occ = (
+            await service.followups.last_held(cop)
+            if occurrence == "last"
+            else await service.calendar.resolve(cop, occurrence)
+        )
+        saved = await service.followups.add(
+            occ,
+            ACTOR,
+            recording=recording or None,
+            materials=material,
+            summary=summary or None,
+            trusted=True,
+        )
+        return occ, saved
+
+    occ, saved = run(work, drain_outbox=True)
+    typer.secho(
+        f"Follow-up shared (version {saved.version}): {describe(occ)}", fg=typer.colors.GREEN
+    )
+    if saved.recording_url:
+        typer.echo(f"  recording: {saved.recording_url}")
+    for link in saved.materials:
+        typer.echo(f"  material:  {link}")
+    if saved.summary:
+        typer.echo(f"  summary:   {saved.summary}")
 
 
 @meetings_app.command("post-now")

@@ -187,9 +187,11 @@ class FollowUps:
         recording: str | None = None,
         materials: Sequence[str] = (),
         summary: str | None = None,
+        trusted: bool = False,
     ) -> FollowUpView:
+        """`trusted`: an operator's command (`copbot meetings follow-up`), not a Teams user."""
         community = self.calendar.community(occ.cop_id)
-        if not self.calendar.can_manage(by, community):
+        if not trusted and not self.calendar.can_manage(by, community):
             raise MeetingsError("meetings_not_allowed", cop=community)
         if occ.skipped:
             raise MeetingsError("meetings_is_skipped", when=occ.id)
@@ -305,8 +307,16 @@ class FollowUps:
             return None
         return SentMessage(row.conversation_id, row.activity_id, row.service_url)
 
-    async def _in_thread(self, occ: Occurrence, community: Community, card: dict[str, Any]):
-        thread = await self._thread(occ)
+    async def _in_thread(
+        self,
+        occ: Occurrence,
+        community: Community,
+        card: dict[str, Any],
+        started: SentMessage | None = None,
+    ) -> SentMessage:
+        """A reply in the announcement's thread; without one, in the thread `started` (the
+        follow-up's own post), else a new thread in the CoP's channel."""
+        thread = await self._thread(occ) or started
         with _outcome("follow-up"):
             if thread is not None:
                 return await self.notifier.reply_in_thread(thread, card=card)
@@ -319,15 +329,16 @@ class FollowUps:
         recorded when done, so a retry does not post it again."""
         occ, community, row = await self._context(str(payload["occurrence_id"]))
         lang = community.channel_language
+        started = None
         if row.posted_version < row.version:
             card = self.cards.followup_card(occ, community, FollowUpView.of(row), lang)
-            await self._in_thread(occ, community, card)
+            started = await self._in_thread(occ, community, card)
             await self._record(occ.id, posted_version=row.version)
             log.info("meetings.followup_posted", occurrence_id=occ.id, version=row.version)
         if not row.feedback_activity_id:
             counted = await self.feedback.count(occ.id)
             card = self.cards.feedback_card(occ, community, counted, lang)
-            sent = await self._in_thread(occ, community, card)
+            sent = await self._in_thread(occ, community, card, started)
             await self._record(
                 occ.id,
                 feedback_conversation_id=sent.conversation_id,

@@ -116,3 +116,49 @@ async def test_list_post_now_skip_add_event_and_move_from_the_terminal(
     assert code == 1 and "I don't know a Community of Practice called XYZ" in out
     code, out = await copbot(tmp_path, db_url, overlay_path, "move", "UBS", "--to", "soon")
     assert code == 2 and "like 2026-12-15 14:00" in out
+
+
+async def test_follow_up_from_the_terminal_is_posted_with_its_feedback_card(
+    bot_factory: Callable[..., Any], tmp_path: Path
+) -> None:
+    """The latest UBS meeting was never announced by the bot: the follow-up starts a thread in
+    the channel and the feedback card replies in it."""
+    db_url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    overlay_path = overlay(tmp_path)
+    now = SystemClock().now()
+    bot: RunningBot = await bot_factory(
+        database_url=db_url, clock=FakeClock(now), CATALOG_OVERLAY_PATH=overlay_path
+    )
+    await bot.client.install_in_team(TEAM, CHANNEL)
+    ubs = bot.services.catalog.get("UBS")
+    last = community_occurrences(ubs, now - timedelta(days=92), now)[-1]
+
+    code, out = await copbot(
+        tmp_path, db_url, overlay_path, "follow-up", "--cop", "UBS", "--recording", "http://x.org/r"
+    )
+    assert code == 1 and "only https:// links are shared" in out
+
+    recording = "https://unhabitat.sharepoint.com/sites/UBS/rec.mp4"
+    code, out = await copbot(
+        tmp_path,
+        db_url,
+        overlay_path,
+        "follow-up",
+        "--cop",
+        "UBS",
+        "--recording",
+        recording,
+        "--summary",
+        "Key points: metering",
+    )
+    assert code == 0, out
+    assert f"Follow-up shared (version 1): {last.id}" in out
+    (started,) = [r for r in bot.connector.records if r.kind == "create"]
+    assert started.conversation_id.startswith(CHANNEL)
+    assert "After the meeting" in card_text(started.card)
+    (feedback,) = [
+        r
+        for r in bot.connector.records
+        if r.kind in {"send", "reply"} and r.conversation_id == started.conversation_id
+    ]
+    assert "How was it?" in card_text(feedback.card)
