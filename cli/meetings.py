@@ -237,7 +237,7 @@ def follow_up(
     )
     if saved.recording_url:
         typer.echo(f"  recording: {saved.recording_url}")
-    for link in saved.materials:
+    for link in saved.material_urls:
         typer.echo(f"  material:  {link}")
     if saved.summary:
         typer.echo(f"  summary:   {saved.summary}")

@@ -117,6 +117,12 @@ def _visible(value: str) -> str:
     return value
 
 
+def visible(value: str) -> str:
+    """Text for a surface that is not markdown (an input's value) as `escape` would show it:
+    without control and invisible format characters."""
+    return _visible(value)
+
+
 def escape(value: object) -> Markdown:
     """`value` (text from people or the directory) as markdown that shows exactly its characters."""
     if isinstance(value, Markdown):

@@ -12,7 +12,7 @@ from cards.elements import heading as big_heading
 from cards.meetings.common import title
 from copbot.catalog import Community
 from copbot.i18n import Lang, t
-from copbot.markup import Markdown
+from copbot.markup import Markdown, visible
 from copbot.meetings.dates import short_local
 from copbot.meetings.feedback import MAX_COMMENT, FeedbackResults
 from copbot.meetings.followup import MAX_SUMMARY, FeedbackCount, FollowUpView
@@ -25,6 +25,7 @@ FOLLOWUP_FORM, FOLLOWUP, FEEDBACK = (
     "meetings_feedback",
 )
 MAX_COMMENTS_SHOWN = 20
+MAX_BUTTONS = 5
 
 
 def _when(occ: Occurrence, lang: Lang) -> str:
@@ -44,11 +45,11 @@ def _followup_items(followup: FollowUpView, lang: Lang) -> list[dict[str, Any]]:
     links = []
     if followup.recording_url:
         links.append(open_url(t(lang, "followup_button_recording"), followup.recording_url))
-    links += [open_url(link_label(m), m) for m in followup.materials]
-    if followup.materials:
+    links += [open_url(link_label(m), m) for m in followup.material_urls]
+    if followup.material_urls:
         items.append(text(t(lang, "followup_materials_label"), weight="Bolder", spacing="Medium"))
-    if links:
-        items.append(action_set(links))
+    for start in range(0, len(links), MAX_BUTTONS):  # the renderers take 5 actions per set
+        items.append(action_set(links[start : start + MAX_BUTTONS]))
     if not items:
         items.append(text(t(lang, "followup_none_yet"), subtle=True))
     return items
@@ -106,12 +107,12 @@ def followup_form_card(
             "label": t(lang, "followup_form_summary"),
             "isMultiline": True,
             "maxLength": MAX_SUMMARY,
-            "value": current.summary if current else "",
+            "value": visible(current.summary) if current else "",
         },
     ]
-    if current is not None and current.materials:
+    if current is not None and current.material_urls:
         body.append(text(t(lang, "followup_materials_label"), weight="Bolder"))
-        body.append(bullet_list([escape(link_label(m, 80)) for m in current.materials]))
+        body.append(bullet_list([escape(link_label(m, 80)) for m in current.material_urls]))
     actions = [execute(t(lang, "followup_form_send"), FOLLOWUP, occurrence=occ.id)]
     return card(body, actions, fallback_text=heading)
 
@@ -165,7 +166,7 @@ def feedback_card(
             "label": t(lang, "feedback_comment_label"),
             "isMultiline": True,
             "maxLength": MAX_COMMENT,
-            "value": counted.my_comment,
+            "value": visible(counted.my_comment),
         },
     ]
     actions = [execute(t(lang, "feedback_button_send"), FEEDBACK, occurrence=occ.id)]

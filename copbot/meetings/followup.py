@@ -62,7 +62,7 @@ class FollowUpView:
     occurrence_id: str
     cop_id: str
     recording_url: str
-    materials: tuple[str, ...]
+    material_urls: tuple[str, ...]  # links checked by `links.check_link`
     summary: str
     version: int
     updated_at: datetime
@@ -73,7 +73,7 @@ class FollowUpView:
             occurrence_id=row.occurrence_id,
             cop_id=row.cop_id,
             recording_url=row.recording_url,
-            materials=tuple(str(m) for m in row.materials or ()),
+            material_urls=tuple(str(m) for m in row.materials or ()),
             summary=row.summary,
             version=row.version,
             updated_at=row.updated_at,
@@ -246,7 +246,7 @@ class FollowUps:
                 subject=occ.id,
                 version=view.version,
                 recording=bool(view.recording_url),
-                materials=len(view.materials),
+                materials=len(view.material_urls),
                 summary=bool(view.summary),
             )
             payload = {"occurrence_id": occ.id, "version": view.version}

@@ -93,7 +93,7 @@ def build_calendar(
         else:
             event.add("url", f"{base_url}/calendar/{occ.cop_id}.ics")
         if followup is not None:
-            links = [followup.recording_url, *followup.materials]
+            links = [followup.recording_url, *followup.material_urls]
             for link in (link for link in links if link):
                 event.add("attach", link, parameters={"VALUE": "URI"})
         cal.add_component(event)

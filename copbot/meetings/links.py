@@ -4,6 +4,7 @@ each, no spaces or quotes, so that every card and calendar can show them as they
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from copbot.meetings.values import MeetingsError
@@ -20,7 +21,8 @@ def check_link(value: str) -> str:
     shown = link[:80]
     if not link:
         raise MeetingsError("followup_bad_link", link=shown)
-    if len(link) > MAX_LINK or _UNSAFE.search(link):
+    invisible = any(unicodedata.category(c)[0] in "CZ" for c in link)  # controls, format, spaces
+    if len(link) > MAX_LINK or _UNSAFE.search(link) or invisible:
         raise MeetingsError("followup_bad_link", link=shown)
     try:
         parts = urlsplit(link)

@@ -133,7 +133,9 @@ async def test_a_focal_point_shares_recording_and_summary_after_the_meeting(
     text = card_text(posted.card)
     assert "After the meeting: Urban Basic Services (UBS) meeting, 16 December 2026" in text
     assert "Utilities \\*cut\\* losses by 30 % with \\<district metering\\>" in text  # escaped
-    links = {a["url"] for a in posted.card["body"][-1]["actions"]}
+    links = {
+        a["url"] for e in posted.card["body"] if e["type"] == "ActionSet" for a in e["actions"]
+    }
     assert links == {RECORDING, SLIDES}
     assert "How was it?" in card_text(feedback.card)
     assert len(channel_posts(bot)) == 1  # no new thread

@@ -193,9 +193,10 @@ def test_no_message_lets_a_value_become_markup(value: str) -> None:
 
 # -- every card family --------------------------------------------------------------------------
 
-# Fields that hold ids, codes and settings, not words: kept (a card looks them up or links them).
+# Fields that hold ids, codes and settings, not words: kept (a card looks them up or links them;
+# links people give are checked before they are stored: copbot/meetings/links.py).
 NOT_WORDS = re.compile(
-    r"(^|_)(id|ids|lang|locale|status|role|kind|purpose|zone|url|key|cop|occurrence|at|by)$"
+    r"(^|_)(id|ids|lang|locale|status|role|kind|purpose|zone|url|urls|key|cop|occurrence|at|by)$"
 )
 
 

@@ -1,6 +1,7 @@
 """Samples of cards/meetings/: announcement (scheduled, moved, cancelled, themed, with the
 asker's confirmation), reminder, change notices, the focal points' digest (at its fullest), the
-calendar, one CoP's upcoming meetings (member and focal point views), a focal point's change."""
+calendar, one CoP's upcoming meetings (member and focal point views), a focal point's change;
+after the meeting (`meetings_followup`)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from copbot.meetings.occurrences import AddedEvent, Occurrence, all_occurrences
 from copbot.meetings.values import MAX_QUESTION, PostView, QuestionView
 from tests.cards.samples import Sample, sample
 from tests.cards.samples.data import LANGS, NOW, PEOPLE, catalog
+from tests.cards.samples.meetings_followup import followup_samples
 
 BASE_URL = "https://copbot.unhabitat.org"
 THEME = "Financing non-revenue water reduction: [utilities] *and* regulators_2026"
@@ -169,4 +171,4 @@ def samples() -> list[Sample]:
             sample(changed_card, moved, ubs, lang, base_url=BASE_URL, label=f"moved-{lang}"),
             sample(changed_card, event, ubs, lang, base_url=BASE_URL, label=f"event-added-{lang}"),
         ]
-    return found
+    return found + followup_samples(occ)
