@@ -85,7 +85,12 @@ async def test_list_post_now_skip_add_event_and_move_from_the_terminal(
 
     code, out = await copbot(tmp_path, db_url, overlay_path, "skip", "UBS")
     assert code == 0 and f"Cancelled: {nxt.id}" in out
-    notice = [r for r in bot.connector.records if r.kind == "create"][-1]
+    announced = [r for r in bot.connector.records if r.kind == "create"][-1]
+    notice = [  # a reply in the announcement's thread
+        r
+        for r in bot.connector.records
+        if r.kind in {"send", "reply"} and r.conversation_id == announced.conversation_id
+    ][-1]
     assert "Cancelled: Urban Basic Services (UBS) meeting" in card_text(notice.card)
 
     local = (after.local_start + timedelta(days=1)).replace(tzinfo=None)
