@@ -113,3 +113,45 @@ async def test_post_now_from_the_terminal_reaches_the_playground_channel(
     assert "posted: announcement UBS:0:" in out.decode()
     await chat.wait_for_card("Urban Basic Services (UBS) meeting")
     await chat.wait_for_card("Ask a question in advance")
+
+
+RECORDING = "https://unhabitat.sharepoint.com/sites/UBS/Recordings/2026-12-16.mp4"
+
+
+async def test_after_the_meeting_the_focal_point_shares_the_recording_and_members_rate_it(
+    meetings_bot: tuple[composition.Components, FakeClock, str], chat: PlaygroundPage
+) -> None:
+    """Amina (UBS's focal point in the demo overlay) opens the form from the announcement's button,
+    shares the recording and the key points; the follow-up and the feedback card reach the
+    channel; she rates the meeting, and the card she sees thanks her with the count."""
+    components, clock, _ = meetings_bot
+    service = components.services.meetings
+    await installed_everywhere(chat)
+    clock.set(ANNOUNCE_AT + timedelta(minutes=1))
+    await chat.mark()
+    await service.posting.tick()
+    await chat.wait_for_card("Wednesday 16 December 2026, 10:00 (Nairobi, EAT)")
+
+    clock.set(DEC_START + timedelta(hours=2))  # the meeting took place
+    await chat.click_card_button(
+        "Focal points: add recording and summary", card_contains="Urban Basic Services (UBS)"
+    )
+    form = await chat.wait_for_card("Recording and summary of")
+    for label, value in (
+        ("Recording link (https://)", RECORDING),
+        ("Summary: the key points", "Utilities cut losses with district metering"),
+    ):
+        box = form.get_by_role("textbox", name=label)
+        await box.click()
+        await box.press_sequentially(value)
+    await chat.click_card_button("Share", card_contains="Recording and summary of")
+    await chat.wait_for_card("Shared: the follow-up of")
+
+    await chat.mark()
+    await components.services.outbox.drain()
+    await chat.wait_for_card("Utilities cut losses with district metering", fresh=False)
+    feedback = await chat.wait_for_card("How was it?", fresh=False)
+    await feedback.get_by_role("radio", name="4 - Very good").click()
+    await chat.click_card_button("Send feedback", card_contains="How was it?")
+    await chat.wait_for_card("your rating is 4/5")
+    await chat.wait_for_card("1 answer(s) so far", fresh=False)
