@@ -51,7 +51,10 @@ def report_lines(report: dict[str, list[dict[str, Any]]], now: datetime) -> list
     failed = report["failed"]
     lines.append(f"Failed ({len(failed)}):")
     for item in failed:
-        about = item["payload"].get("request_id") or item["payload"].get("cop_id") or ""
+        payload = item["payload"]
+        about = (
+            payload.get("request_id") or payload.get("cop_id") or payload.get("occurrence_id") or ""
+        )
         lines.append(
             f"  #{item['outbox_id']}  {item['kind']} {about}: {item['last_error']}  "
             f"(copbot retry {item['outbox_id']})"

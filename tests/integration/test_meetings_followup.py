@@ -22,6 +22,7 @@ from copbot.store.followup_models import MeetingFeedback
 from copbot.store.models import AuditEntry
 from tests.conftest import RunningBot
 from tests.fakes.connector import Record, card_text
+from tests.fakes.connector_refusals import SERVICE_UNAVAILABLE
 from tests.integration import test_meetings_flow as flow
 from tests.integration.test_meetings_flow import (
     ANNOUNCE_AT,
@@ -266,3 +267,33 @@ async def test_a_cancelled_meeting_is_cancelled_in_the_feed_and_its_thread_is_to
     texts = [card_text(r.card) for r in thread_replies(bot, announcement)]
     assert any("17 December 2026, 15:00" in t for t in texts)
     assert CHANNEL in announcement.conversation_id
+
+
+async def test_a_refused_thread_reply_is_tried_again_and_a_gone_thread_is_reported(
+    clean_db: str, start_bot
+) -> None:
+    """Teams answers 503 once: the follow-up goes out on the next try, once. The thread is gone
+    (404): the work is marked failed with Teams' reason, for `copbot requests` and `retry`."""
+    bot, clock, announcement = await announced_with_questions(start_bot)
+    clock.set(DEC_START + timedelta(hours=2))
+    bot.connector.refuse(
+        SERVICE_UNAVAILABLE, conversation=announcement.conversation_id, kinds=("reply",), times=1
+    )
+    said = await bot.client.say(f"add recording UBS {RECORDING}", BRUNO)
+    assert "Shared" in said.texts[0]
+    await bot.services.outbox.drain()
+    assert thread_replies(bot, announcement) == []
+    (waiting,) = await bot.services.outbox.items(kinds=["meetings.followup_post"])
+    assert waiting.status == "pending" and "follow-up" in (waiting.last_error or "")
+    clock.advance(minutes=5)
+    await bot.services.outbox.drain()
+    posted, _feedback = thread_replies(bot, announcement)
+    assert "After the meeting" in card_text(posted.card)
+
+    bot.connector.gone(announcement.conversation_id)
+    await bot.client.say("add summary UBS: Key points: tariffs", BRUNO)
+    for _ in range(25):  # until the outbox gives up on it (Teams' 404 is final at once)
+        await bot.services.outbox.drain()
+        clock.advance(hours=2)
+    (failed,) = await bot.services.outbox.items(statuses=["failed"])
+    assert failed.kind == "meetings.followup_post" and "ConversationNotFound" in failed.last_error
