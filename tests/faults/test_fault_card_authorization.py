@@ -7,7 +7,9 @@ activity, so the tests below forge it.
   attempt is audited, nothing is decided, added or updated. Missing or garbage request ids get
   "I can't find this request any more.", whatever their type.
 - Meetings (mark answered, skip, restore): the focal points of the meeting's CoP, or an admin.
-- The admin report: admins only.
+- After a meeting (the follow-up form and sending it): the focal points of its CoP, or an admin;
+  feedback: anyone, always the clicker's own answer.
+- The admin report and the health card: admins only.
 - The clicker's own things (join, leave, make primary, my communities, cancel): always about
   the clicker; a person id in the data changes nothing.
 - Public (list, details, help) and asking a question in advance: anyone.
@@ -19,6 +21,7 @@ in ACTIONS saying who may use it (and a test here showing it).
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from bot.features import build_router
 from tests.fakes.connector import FakeConnector, card_text
@@ -54,6 +57,10 @@ ACTIONS = {
     "meetings_skip": "focal points of the meeting's CoP, admins",
     "meetings_restore": "focal points of the meeting's CoP, admins",
     "admin.report": "admins",
+    "admin.health": "admins",
+    "meetings_followup_form": "focal points of the meeting's CoP, admins",
+    "meetings_followup": "focal points of the meeting's CoP, admins",
+    "meetings_feedback": "anyone: the answer is the clicker's own",
     "meetings_ask": "anyone: the question is the clicker's own",
     "join": "the clicker's own request",
     "membership.cancel": "the clicker's own",
@@ -237,3 +244,37 @@ async def test_meeting_actions_need_the_meetings_cop(
     assert "Answered (marked by Bruno Costa)" in card_text(done["value"])
     forged = await client.execute("meetings_skip", {"occurrence": "UBS:0:1999-01-01T10:00"}, ERIN)
     assert forged.body["value"] == "I can't find the meeting UBS:0:1999-01-01T10:00."
+
+
+async def test_follow_up_actions_need_the_meetings_cop_and_feedback_is_the_clickers_own(
+    pool: ServerPool, pg: Pg, connector: FakeConnector
+) -> None:
+    after = ANNOUNCE_AT + timedelta(days=7, hours=3)  # the meeting took place
+    server = await pool.start("auth", clock=after)
+    client = server.client(connector)
+    not_allowed = f"Only the focal points of {UBS} and CoP Bot admins can do that."
+    forged = {"occurrence": DEC, "recording": "https://x.sharepoint.com/r.mp4", "summary": "x"}
+    for verb, data in (
+        ("meetings_followup_form", {"occurrence": DEC}),
+        ("meetings_followup", forged),
+    ):
+        response = await client.execute(verb, data, DANIEL)  # a focal point, of PLG
+        said = response.body["value"]
+        assert not_allowed in (said if isinstance(said, str) else card_text(said)), verb
+    assert await pg.rows("SELECT * FROM meeting_followups") == []
+
+    done = await execute(client, "meetings_followup", forged, ERIN)  # an admin
+    assert "Shared" in card_text(done["value"])
+    form = await execute(client, "meetings_followup_form", {"occurrence": DEC}, CARMEN)  # UBS
+    assert "Recording and summary of" in card_text(form["value"])
+
+    rating = {"occurrence": DEC, "rating": "3", "person_id": BRUNO.aad_id}
+    await execute(client, "meetings_feedback", rating, ALICE)  # the person id changes nothing
+    await execute(client, "meetings_feedback", {**rating, "rating": "5"}, ALICE)
+    rows = await pg.rows("SELECT person_id, rating FROM meeting_feedback")
+    assert [(r["person_id"], r["rating"]) for r in rows] == [(ALICE.aad_id, 5)]
+
+    health = await client.execute("admin.health", {}, BRUNO)  # not an admin
+    assert health.texts == ["The report is for CoP Bot admins only."]
+    mine = await client.execute("admin.health", {}, ERIN)
+    assert "CoP health" in card_text(mine.body["value"])
