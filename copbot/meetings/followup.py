@@ -273,8 +273,8 @@ class FollowUps:
 
     @staticmethod
     async def _answered_here(session: Any, occ: Occurrence) -> list[int]:
-        """Questions taken at this meeting: its own answered ones, and earlier ones that rolled
-        over to it and were answered from the day before it on."""
+        """Questions taken at this meeting: its own answered ones, and earlier ones (rolled over)
+        answered from the day before it to the day after it."""
         rows = await session.scalars(
             select(MeetingQuestion.id).where(
                 (MeetingQuestion.cop_id == occ.cop_id)
@@ -284,6 +284,7 @@ class FollowUps:
                     | (
                         (MeetingQuestion.asked_at < occ.starts_at)
                         & (MeetingQuestion.answered_at >= occ.starts_at - timedelta(days=1))
+                        & (MeetingQuestion.answered_at < occ.ends_at + timedelta(days=1))
                     )
                 )
             )
