@@ -69,6 +69,14 @@ class PacedNotifier:
             thread_of(sent.conversation_id), lambda: self.notifier.update_card(sent, card)
         )
 
+    async def reply_in_thread(
+        self, sent: SentMessage, *, text: str | None = None, card: dict[str, Any] | None = None
+    ) -> SentMessage:
+        return await self._guarded(
+            thread_of(sent.conversation_id),
+            lambda: self.notifier.reply_in_thread(sent, text=text, card=card),
+        )
+
     async def _guarded(self, thread: str, send: Callable[[], Awaitable[T]]) -> T:
         # The lease first: Teams counts a call when it arrives, so nothing slow (a database
         # write) may come between the slot and the call; a long wait is confirmed again.
