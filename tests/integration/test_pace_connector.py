@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from copbot.clock import FakeClock
 from copbot.notifier import DeliveryDeferred
+from copbot.store import Database
 from copbot.store.membership_models import OutboxItem
 from copbot.work.pace import Pace
 from copbot.work.paced_notifier import PacedNotifier
@@ -57,9 +58,9 @@ async def start(bot_factory: Callable[..., Any], db_url: str, tmp_path: Path) ->
 
 
 async def test_a_429_storm_on_one_chat_delays_the_card_but_neither_drops_nor_duplicates_it(
-    bot_factory: Callable[..., Any], db_url: str, tmp_path: Path
+    bot_factory: Callable[..., Any], db_url: str, database: Database, tmp_path: Path
 ) -> None:
-    bot = await start(bot_factory, db_url, tmp_path)
+    bot = await start(bot_factory, db_url, tmp_path)  # `database`: the tables start empty
     storm = bot.connector.throttle(times=4, retry_after=RETRY_AFTER, person=BRUNO.aad_id)
 
     response = await bot.client.say("join UBS as my primary: I run the water programme", ALICE)
@@ -101,9 +102,9 @@ async def burst(notifier: Any, n: int) -> list[BaseException | Any]:
 
 
 async def test_a_burst_to_one_chat_is_paced_under_teams_limits_not_throttled(
-    bot_factory: Callable[..., Any], db_url: str, tmp_path: Path
+    bot_factory: Callable[..., Any], db_url: str, database: Database, tmp_path: Path
 ) -> None:
-    bot = await start(bot_factory, db_url, tmp_path)
+    bot = await start(bot_factory, db_url, tmp_path)  # `database`: the tables start empty
     await bot.client.say("hello", ALICE)  # the bot knows Alice's chat
     teams = bot.services.notifier.notifier  # the BotNotifier under the app's pace
     bot.connector.enforce_rate_limits(bot.clock)
