@@ -357,7 +357,7 @@ def next_meeting_of(meetings: Meetings) -> NextMeeting:
     """The welcome's "next meeting" line, from the meetings feature."""
 
     async def next_meeting(cop_id: str, lang: Lang) -> tuple[str, datetime] | None:
-        occurrence = await meetings.calendar.next_occurrence(cop_id)
+        occurrence = await meetings.calendar.next_occurrence(cop_id, "")  # its CoP-wide one
         return (occurrence.title_in(lang), occurrence.starts_at) if occurrence else None
 
     return next_meeting

@@ -92,6 +92,11 @@ class Ask(Occurrence):
     question: Words | None = None
 
 
+class Follow(ActionData):
+    cop: Key = ""
+    series: Words | None = None  # the keys chosen, comma-separated (Input.ChoiceSet)
+
+
 class Answered(Occurrence):
     question: RowId = 0
     late: bool = False
@@ -130,6 +135,7 @@ ACTIONS: dict[str, type[ActionData]] = {
     "meetings_followup_form": Occurrence,
     "meetings_followup": FollowUp,
     "meetings_feedback": FeedbackGiven,
+    "meetings_follow": Follow,
 }
 
 

@@ -21,6 +21,7 @@ from cards.elements import (
     text,
 )
 from cards.elements import escape as esc
+from cards.meetings.following import follow_offer
 from copbot.catalog import Catalog, Community
 from copbot.i18n import Lang, t
 from copbot.membership.model import (
@@ -331,6 +332,9 @@ def welcome_card(
             )
             for c in cross_cutting
         ]
+    offer, follow = follow_offer(community, lang)  # a community's practice areas, if any
+    body += offer
+    actions += follow
     actions.append(submit(t(lang, "membership_button_mine"), MINE))
     return card(body, actions, fallback_text=t(lang, "membership_welcome_fallback", cop=cop))
 

@@ -1,4 +1,4 @@
-"""`copbot meetings ...`: list, skip, restore, move, theme, add-event, follow-up, post-now, tick.
+"""`copbot meetings ...`: list, skip, restore, move, theme, add (add-event), follow-up, post-now, tick.
 
 Each command builds the app's parts through the composition root (the same settings, database and
 bot adapter as the server), so `post-now` sends proactive messages exactly as the server's tick
@@ -15,6 +15,7 @@ from typing import Any
 import typer
 
 import app as composition
+from copbot import formats
 from copbot.catalog import CatalogError
 from copbot.meetings import Meetings, MeetingsError
 from copbot.meetings.dates import short_local, when_utc
@@ -27,6 +28,8 @@ meetings_app = typer.Typer(
     no_args_is_help=True,
 )
 ACTOR = "cli"
+FORMAT_HELP = f"The event's format: {', '.join(formats.FORMATS)} (default: the series' own)."
+SERIES_HELP = "A practice area's series key (e.g. finance); the CoP-wide meetings when left out."
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -78,6 +81,8 @@ def describe(occ: Occurrence) -> str:
         f"{occ.id}  {short_local(occ.starts_at, occ.time_zone, 'en')}"
         f"  ({when_utc(occ.starts_at, 'en')})  [{status}]  {occ.title}"
     )
+    if occ.series or occ.format != formats.MEETING:
+        line += f"  ({occ.format_in('en')})"
     return line + (f"  - theme: {occ.theme}" if occ.theme else "")
 
 
@@ -94,7 +99,7 @@ def list_(
         posts = await service.posting.posts([o.id for o in occurrences])
         lines = []
         for cop_id, why in (await service.channels.problems()).items():
-            if cop_ids is None or cop_id in cop_ids:
+            if cop_ids is None or cop_id.split("/")[0] in cop_ids:
                 lines.append(f"warning: {cop_id}: {why}: announcements cannot be posted")
         for occ in occurrences:
             lines.append(describe(occ))
@@ -126,11 +131,14 @@ def list_(
 def skip(
     cop: str = typer.Argument(..., help="The CoP id, e.g. UBS."),
     occurrence: str = typer.Option("next", help="An occurrence id (see `list`), or next."),
+    series: str = typer.Option("", help=SERIES_HELP),
 ) -> None:
     """Cancel one occurrence (the channel is told if it was announced)."""
 
     async def work(service: Meetings) -> Occurrence:
-        return await service.editing.skip(await service.calendar.resolve(cop, occurrence), ACTOR)
+        return await service.editing.skip(
+            await service.calendar.resolve(cop, occurrence, series=series), ACTOR
+        )
 
     typer.secho(f"Cancelled: {describe(run(work))}", fg=typer.colors.GREEN)
 
@@ -153,13 +161,14 @@ def move(
     cop: str = typer.Argument(..., help="The CoP id, e.g. UBS."),
     to: str = typer.Option(..., help="New local date and time in the CoP's zone: 2026-12-15 14:00"),
     occurrence: str = typer.Option("next", help="An occurrence id (see `list`), or next."),
+    series: str = typer.Option("", help=SERIES_HELP),
 ) -> None:
     """Move one occurrence (by at most about three months)."""
     local = parse_local(to)
 
     async def work(service: Meetings) -> Occurrence:
         return await service.editing.move(
-            await service.calendar.resolve(cop, occurrence), local, ACTOR
+            await service.calendar.resolve(cop, occurrence, series=series), local, ACTOR
         )
 
     typer.secho(f"Moved: {describe(run(work))}", fg=typer.colors.GREEN)
@@ -170,15 +179,55 @@ def theme(
     cop: str = typer.Argument(..., help="The CoP id, e.g. UBS."),
     text: str = typer.Argument(..., help="The theme or agenda of that occurrence."),
     occurrence: str = typer.Option("next", help="An occurrence id (see `list`), or next."),
+    series: str = typer.Option("", help=SERIES_HELP),
 ) -> None:
     """Give one occurrence a theme (shown on its announcement and in the calendar)."""
 
     async def work(service: Meetings) -> Occurrence:
         return await service.editing.set_theme(
-            await service.calendar.resolve(cop, occurrence), text, ACTOR
+            await service.calendar.resolve(cop, occurrence, series=series), text, ACTOR
         )
 
     typer.secho(f"Theme set: {describe(run(work))}", fg=typer.colors.GREEN)
+
+
+def _add(
+    cop: str, title: str, at: str, duration: int, theme: str, series: str, format_: str
+) -> None:
+    local = parse_local(at)
+    if format_:
+        try:
+            format_ = formats.check(format_)
+        except formats.UnknownFormat:
+            fail(f"--format is one of {', '.join(formats.FORMATS)}, not {format_!r}.")
+
+    async def work(service: Meetings) -> Occurrence:
+        return await service.editing.add_event(
+            cop,
+            title,
+            local,
+            duration_minutes=duration,
+            theme=theme,
+            series=series.strip().lower(),
+            format_=format_ or None,
+            by=ACTOR,
+        )
+
+    typer.secho(f"Added: {describe(run(work))}", fg=typer.colors.GREEN)
+
+
+@meetings_app.command("add")
+def add(
+    cop: str = typer.Option(..., "--cop", help="The CoP id, e.g. LHS."),
+    at: str = typer.Option(..., help="Local start in the series' zone: 2026-12-03 15:00"),
+    series: str = typer.Option("", help=SERIES_HELP),
+    format_: str = typer.Option("", "--format", help=FORMAT_HELP),
+    title: str = typer.Option("", help="A title; by default the series' name and the format."),
+    duration: int = typer.Option(60, help="Minutes."),
+    theme_: str = typer.Option("", "--theme", help="A theme or agenda."),
+) -> None:
+    """Add a one-off event (a workshop, a webinar...): announced, in the calendar, with questions."""
+    _add(cop, title, at, duration, theme_, series, format_)
 
 
 @meetings_app.command("add-event")
@@ -188,16 +237,11 @@ def add_event(
     at: str = typer.Option(..., help="Local start in the CoP's zone: 2026-12-03 15:00"),
     duration: int = typer.Option(60, help="Minutes."),
     theme_: str = typer.Option("", "--theme", help="A theme or agenda."),
+    series: str = typer.Option("", help=SERIES_HELP),
+    format_: str = typer.Option("", "--format", help=FORMAT_HELP),
 ) -> None:
     """Add a one-off event (webinar, training): announced, in the calendar, with questions."""
-    local = parse_local(at)
-
-    async def work(service: Meetings) -> Occurrence:
-        return await service.editing.add_event(
-            cop, title, local, duration_minutes=duration, theme=theme_, by=ACTOR
-        )
-
-    typer.secho(f"Added: {describe(run(work))}", fg=typer.colors.GREEN)
+    _add(cop, title, at, duration, theme_, series, format_)
 
 
 @meetings_app.command("follow-up")
@@ -249,13 +293,14 @@ def post_now(
     kind: str = typer.Option("announcement", help="announcement, reminder or digest."),
     occurrence: str = typer.Option("next", help="An occurrence id (see `list`), or next."),
     again: bool = typer.Option(False, "--again", help="Post even if it was already posted."),
+    series: str = typer.Option("", help=SERIES_HELP),
 ) -> None:
     """Post now instead of at its time (once: a post already made is not repeated)."""
     if kind not in KINDS:
         fail(f"--kind is one of {', '.join(KINDS)}, not {kind!r}.")
 
     async def work(service: Meetings) -> Any:
-        return await service.posting.post_now(cop, kind, occurrence, again=again)
+        return await service.posting.post_now(cop, kind, occurrence, again=again, series=series)
 
     report = run(work)
     for label in report.sent:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from copbot.store import Database
 from copbot.store.followup_models import MeetingFeedback
 from copbot.store.import_models import ImportRowProgress
-from copbot.store.meetings_models import MeetingPost, MeetingQuestion
+from copbot.store.meetings_models import MeetingFollower, MeetingPost, MeetingQuestion
 from copbot.store.membership_models import ApprovalCard, JoinRequest, Membership, OutboxItem
 from copbot.store.models import AuditEntry, ConversationReference, LocalGroupMember, Person
 
@@ -111,5 +111,6 @@ async def _purge_inactive_people(session: AsyncSession, cutoff: datetime) -> int
             ConversationReference.key.in_([f"user:{person_id}" for person_id in gone])
         )
     )
+    await session.execute(delete(MeetingFollower).where(MeetingFollower.person_id.in_(gone)))
     await session.execute(delete(Person).where(Person.id.in_(gone)))
     return len(gone)

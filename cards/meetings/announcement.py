@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from cards.elements import card, container, escape, execute, facts, heading, open_url, text
-from cards.meetings.common import ASK, feed_url, status_line, title, when_facts
+from cards.meetings.common import ASK, feed_url, kind_facts, status_line, title, when_facts
 from cards.meetings.followup import followup_button
 from copbot.catalog import Community
 from copbot.i18n import Lang, t
@@ -46,7 +46,7 @@ def _occurrence_card(
         body.append(status)
     if intro:
         body.append(text(intro, spacing="Small"))
-    body.append(facts(when_facts(occ, lang)))
+    body.append(facts([*kind_facts(occ, lang), *when_facts(occ, lang)]))
     actions: list[dict[str, Any]] = []
     if ask and not occ.skipped:
         body += _question_box(occ, lang)
@@ -81,12 +81,24 @@ def announcement_card(
         lang,
         base_url=base_url,
         heading_text=title(occ, lang),
-        intro=t(lang, "meetings_announcement_intro", cop=community.display_name(lang)),
+        intro=_intro(occ, community, lang),
         notice=notice,
     )
     if not occ.skipped:
         posted.setdefault("actions", []).append(followup_button(occ, lang))
     return posted
+
+
+def _intro(occ: Occurrence, community: Community, lang: Lang) -> str:
+    if not occ.series:
+        return t(lang, "meetings_announcement_intro", cop=community.display_name(lang))
+    return t(
+        lang,
+        "meetings_series_intro",
+        series=occ.series_in(lang),
+        format=occ.format_in(lang).lower(),
+        cop=community.display_name(lang),
+    )
 
 
 def _acknowledgement(

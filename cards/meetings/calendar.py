@@ -9,7 +9,15 @@ from datetime import datetime
 from typing import Any
 
 from cards.elements import action_set, card, container, escape, execute, heading, open_url, text
-from cards.meetings.common import RESTORE, SKIP, feed_url, status_line, title, when_line
+from cards.meetings.common import (
+    RESTORE,
+    SKIP,
+    feed_url,
+    kind_line,
+    status_line,
+    title,
+    when_line,
+)
 from copbot.catalog import Community
 from copbot.i18n import Lang, t
 from copbot.meetings.dates import short_local
@@ -43,6 +51,9 @@ def calendar_card(
         if status:
             lines.append(status)
         lines.append(text(when_line(occ, lang), spacing="Small"))
+        kind = kind_line(occ, lang)
+        if kind:
+            lines.append(kind)
         if occ.theme:
             lines.append(_theme_line(occ, lang))
         if community and occ.kind == "event":
@@ -81,6 +92,9 @@ def upcoming_card(
             text(f"**{title(occ, lang)}** · {t(lang, f'meetings_status_{occ.status}')}"),
             text(when_line(occ, lang), spacing="Small"),
         ]
+        kind = kind_line(occ, lang)
+        if kind:
+            lines.append(kind)
         if occ.theme:
             lines.append(_theme_line(occ, lang))
         if can_manage:

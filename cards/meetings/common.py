@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from cards.elements import escape, text
+from copbot.formats import MEETING
 from copbot.i18n import Lang, t
 from copbot.meetings.dates import short_local, when_local, when_utc
 from copbot.meetings.occurrences import MOVED, SKIPPED, Occurrence
@@ -37,6 +38,20 @@ def feed_url(base_url: str, cop_id: str | None = None, occurrence_id: str | None
 def when_line(occ: Occurrence, lang: Lang) -> str:
     """'Wednesday 16 December 2026, 10:00 (Nairobi) · 07:00 UTC'."""
     return f"{when_local(occ.starts_at, occ.time_zone, lang)} · {when_utc(occ.starts_at, lang)}"
+
+
+def kind_facts(occ: Occurrence, lang: Lang) -> list[tuple[str, str]]:
+    """Its practice area's series (when it has one) and its format ("Workshop")."""
+    pairs = [(t(lang, "meetings_label_series"), escape(occ.series_in(lang)))] if occ.series else []
+    return [*pairs, (t(lang, "meetings_label_format"), occ.format_in(lang))]
+
+
+def kind_line(occ: Occurrence, lang: Lang) -> dict[str, Any] | None:
+    """ "LHS Finance · Workshop" under an occurrence in a list (nothing for a CoP-wide meeting)."""
+    if not occ.series and occ.format == MEETING:
+        return None
+    parts = [escape(occ.series_in(lang))] if occ.series else []
+    return text(" · ".join([*parts, occ.format_in(lang)]), subtle=True, spacing="Small")
 
 
 def when_facts(occ: Occurrence, lang: Lang) -> list[tuple[str, str]]:

@@ -10,11 +10,13 @@ from datetime import time
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from copbot import formats
 from copbot.i18n import LANGS, Lang, pick
 
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 ID_RE = re.compile(r"^[A-Z][A-Z0-9_-]{1,15}$")
+SERIES_KEY_RE = re.compile(r"^[a-z][a-z0-9-]{1,23}$")
 # An abbreviation: a letter, then letters, digits, '+', '.', '-' or single spaces ("SDG 11", "LGBTIQ+").
 ABBREVIATION_RE = re.compile(r"^[^\W\d_](?:[^\W_]|[+.&-]| (?! ))*$")
 
@@ -86,6 +88,12 @@ class Cadence(_Strict):
     title: LocalizedText | None = None
     # A theme or agenda for some occurrences, keyed by the occurrence's local date (YYYY-MM-DD).
     themes: dict[str, str] = Field(default_factory=dict)
+    format: str | None = None  # an event format (copbot.formats); None: the series' format
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, v: str | None) -> str | None:
+        return None if v is None else formats.check(v)
 
     @field_validator("themes")
     @classmethod
@@ -140,6 +148,12 @@ class OneOffEvent(_Strict):
     start: str  # local start "YYYY-MM-DD HH:MM"
     duration_minutes: int = Field(60, ge=5, le=600)
     theme: str = ""
+    format: str | None = None  # an event format (copbot.formats); None: the series' format
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, v: str | None) -> str | None:
+        return None if v is None else formats.check(v)
 
     @field_validator("title")
     @classmethod
@@ -169,6 +183,51 @@ class OneOffEvent(_Strict):
         return self.title if isinstance(self.title, str) else self.title.get(lang)
 
 
+def _zone(v: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(v)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown IANA time zone {v!r} (like Africa/Nairobi)") from exc
+    return v
+
+
+class MeetingSeries(_Strict):
+    """A community's own series of meetings besides its CoP-wide one (a practice area's).
+
+    Empty `time_zone`, `channel_id` and `team_id` are the community's; its focal points manage it
+    with the community's. The CoP-wide series is the community's own fields (key "")."""
+
+    key: str  # lower case, in occurrence ids and `--series`: "finance"
+    title: LocalizedText  # "LHS Finance": names the series in posts and the calendar
+    aliases: LocalizedList = Field(default_factory=LocalizedList)  # other words for it in chat
+    format: str = formats.MEETING
+    meetings: list[Cadence] = Field(default_factory=list)
+    events: list[OneOffEvent] = Field(default_factory=list)
+    time_zone: str = ""
+    team_id: str = ""
+    channel_id: str = ""
+    focal_points: list[FocalPoint] = Field(default_factory=list)
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, v: str) -> str:
+        if not SERIES_KEY_RE.match(v) or v == "event":
+            raise ValueError(
+                f"a series key is 2-24 lower-case letters, digits or '-', like finance; got {v!r}"
+            )
+        return v
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, v: str) -> str:
+        return formats.check(v)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        return _zone(v) if v else v
+
+
 class Community(_Strict):
     id: str
     name: LocalizedText  # full name with the abbreviation spelled out: "Urban Basic Services (UBS)"
@@ -189,6 +248,8 @@ class Community(_Strict):
     meetings: list[Cadence] = Field(default_factory=lambda: [Cadence()])
     events: list[OneOffEvent] = Field(default_factory=list)  # one-off webinars, trainings...
     channel_language: Lang = "en"  # the language of the bot's posts in the CoP's channel
+    format: str = formats.MEETING  # the format of the CoP-wide meetings (copbot.formats)
+    series: list[MeetingSeries] = Field(default_factory=list)  # practice areas' own meetings
 
     @field_validator("id")
     @classmethod
@@ -200,11 +261,20 @@ class Community(_Strict):
     @field_validator("time_zone")
     @classmethod
     def _tz(cls, v: str) -> str:
-        try:
-            zoneinfo.ZoneInfo(v)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA time zone {v!r}") from exc
-        return v
+        return _zone(v)
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, v: str) -> str:
+        return formats.check(v)
+
+    @model_validator(mode="after")
+    def _series_once(self) -> Community:
+        keys = [s.key for s in self.series]
+        for key in keys:
+            if keys.count(key) > 1:
+                raise ValueError(f"two series have the key {key!r}: give each its own")
+        return self
 
     @field_validator("graph_group_id")
     @classmethod
@@ -233,6 +303,21 @@ class Community(_Strict):
     # -- reading helpers --------------------------------------------------------------------
     def display_name(self, lang: Lang) -> str:
         return self.name.get(lang)
+
+    def series_of(self, key: str) -> MeetingSeries | None:
+        """A practice area's series by key; None for the CoP-wide one ("") or an unknown key."""
+        return next((s for s in self.series if s.key == key), None) if key else None
+
+    def series_zone(self, key: str) -> str:
+        found = self.series_of(key)
+        return (found.time_zone if found else "") or self.time_zone
+
+    def series_channel(self, key: str) -> tuple[str, str]:
+        """(team id, channel id) where the series' posts go: its own, else the community's."""
+        found = self.series_of(key)
+        if found and found.channel_id:
+            return found.team_id or self.team_id, found.channel_id
+        return self.team_id, self.channel_id
 
     def focal_point_ids(self) -> list[str]:
         return [fp.aad_object_id for fp in self.focal_points if fp.aad_object_id]

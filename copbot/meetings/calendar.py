@@ -24,6 +24,7 @@ from copbot.meetings.occurrences import (
     find_occurrence,
     parse_occurrence_id,
 )
+from copbot.meetings.series import focal_point_ids
 from copbot.meetings.values import MeetingsError
 from copbot.store import Database
 from copbot.store.meetings_models import MeetingEvent, MeetingOverride
@@ -48,9 +49,12 @@ class Calendar:
             raise MeetingsError("meetings_unknown_cop", name=cop_id[:40])
         return community
 
-    def can_manage(self, person_id: str, community: Community) -> bool:
-        """Its focal points and the admins skip, move and add events, and mark questions answered."""
-        return person_id.lower() in community.focal_point_ids() or self.admins.includes(person_id)
+    def can_manage(self, person_id: str, community: Community, series: str = "") -> bool:
+        """Its focal points (and a series' own) and the admins skip, move and add events, and mark
+        questions answered."""
+        if person_id.lower() in focal_point_ids(community, series):
+            return True
+        return self.admins.includes(person_id)
 
     async def changes(self, cop_ids: Iterable[str] | None = None) -> Changes:
         """Overrides and added events from the database (all CoPs', or these CoPs')."""
@@ -80,6 +84,8 @@ class Calendar:
                     starts_at=row.starts_at,
                     duration_minutes=row.duration_minutes,
                     theme=row.theme,
+                    series=row.series,
+                    format=row.format,
                 )
                 for row in await session.scalars(q_events)
             ]
@@ -129,15 +135,16 @@ class Calendar:
         items = [o for o in items if o.ends_at > now]
         return items[:limit] if limit else items
 
-    async def next_occurrence(self, cop_id: str) -> Occurrence | None:
-        """The CoP's next meeting or event that has not started and is not skipped."""
+    async def next_occurrence(self, cop_id: str, series: str | None = None) -> Occurrence | None:
+        """The CoP's next meeting or event that has not started and is not skipped (of one
+        series when `series` is given: "" for the CoP-wide meetings)."""
         community = self.catalog.get(cop_id)
         if community is None:
             return None
         now = self.now()
         overrides, events = await self.changes([community.id])
         for days in (100, 400):
-            found = self._next(community, now, days, (overrides, events))
+            found = self._next(community, now, days, (overrides, events), series)
             if found is not None:
                 return found
         return None
@@ -151,7 +158,11 @@ class Calendar:
 
     @staticmethod
     def _next(
-        community: Community, now: datetime, days: int, changes: Changes
+        community: Community,
+        now: datetime,
+        days: int,
+        changes: Changes,
+        series: str | None = None,
     ) -> Occurrence | None:
         overrides, events = changes
         items = community_occurrences(
@@ -162,7 +173,7 @@ class Calendar:
             added_events=events,
             include_skipped=False,
         )
-        return next((o for o in items if o.starts_at > now), None)
+        return next((o for o in items if o.starts_at > now and series in (None, o.series)), None)
 
     async def occurrence(self, occ_id: str) -> Occurrence | None:
         """The occurrence with this id (ids come from cards: anything malformed is None)."""
@@ -172,11 +183,14 @@ class Calendar:
         overrides, events = await self.changes([parsed[0]])
         return find_occurrence(self.catalog, occ_id, overrides=overrides, added_events=events)
 
-    async def resolve(self, cop_id: str, ref: str | None = "next") -> Occurrence:
-        """An occurrence named by id, or "next" (the next one not skipped), of this CoP."""
+    async def resolve(
+        self, cop_id: str, ref: str | None = "next", *, series: str | None = ""
+    ) -> Occurrence:
+        """An occurrence named by id, or "next" (the next one not skipped) of this CoP's CoP-wide
+        meetings (of a practice area's series with `series`; of any with None)."""
         community = self.community(cop_id)
         if not ref or ref == "next":
-            found = await self.next_occurrence(community.id)
+            found = await self.next_occurrence(community.id, series)
             if found is None:
                 raise MeetingsError("meetings_none_upcoming", cop=community)
             return found

@@ -14,24 +14,29 @@ class Channels:
         self.catalog = catalog
 
     async def problems(self) -> dict[str, str]:
-        """CoPs whose meeting posts cannot reach a channel: {CoP id: why}."""
+        """CoPs (and practice areas' series, "LHS/finance") whose meeting posts cannot reach a
+        channel: {CoP id or CoP/series: why}."""
         problems = {}
         for community in self.catalog:
-            if not community.meetings and not community.events:
-                continue
-            if not community.channel_id:
-                problems[community.id] = "channel_id is empty in the catalog"
-            elif not await self.reachable(community):
-                problems[community.id] = (
-                    f"the bot is not installed in the team of channel {community.channel_id}"
-                )
+            places = [("", bool(community.meetings or community.events))]
+            places += [(s.key, bool(s.meetings or s.events)) for s in community.series]
+            for series, has_posts in places:
+                if not has_posts:
+                    continue
+                name = f"{community.id}/{series}" if series else community.id
+                _team, channel_id = community.series_channel(series)
+                if not channel_id:
+                    problems[name] = "channel_id is empty in the catalog"
+                elif not await self.reachable(community, series):
+                    problems[name] = f"the bot is not installed in the team of channel {channel_id}"
         return problems
 
-    async def reachable(self, community: Community) -> bool:
+    async def reachable(self, community: Community, series: str = "") -> bool:
         """The bot was installed in the channel's team (it recorded a reference on install)."""
-        keys = [f"channel:{community.channel_id}"]
-        if community.team_id:
-            keys.append(f"team:{community.team_id}")
+        team_id, channel_id = community.series_channel(series)
+        keys = [f"channel:{channel_id}"]
+        if team_id:
+            keys.append(f"team:{team_id}")
         for key in keys:
             if await people.get_reference(self.db, key) is not None:
                 return True

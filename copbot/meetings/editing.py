@@ -11,6 +11,7 @@ from typing import Any
 
 import structlog
 
+from copbot import formats
 from copbot.clock import Clock
 from copbot.meetings import claims
 from copbot.meetings.calendar import Calendar
@@ -68,8 +69,7 @@ class Editing:
 
     async def move(self, occ: Occurrence, local_start: datetime, by: str) -> Occurrence:
         """Move to a local time in the CoP's zone (naive), at most MOVE_REACH from the original."""
-        community = self.calendar.community(occ.cop_id)
-        new_start = to_utc(local_start, community.time_zone)
+        new_start = to_utc(local_start, occ.time_zone)
         original = occ.original_starts_at or occ.starts_at
         if abs(new_start - original) > MOVE_REACH:
             raise MeetingsError("meetings_move_too_far", days=MOVE_REACH.days)
@@ -97,18 +97,37 @@ class Editing:
         *,
         duration_minutes: int = 60,
         theme: str = "",
+        series: str = "",
+        format_: str | None = None,
         by: str,
     ) -> Occurrence:
+        """A one-off event of a CoP (of one of its practice areas' series with `series`), of a
+        format (the series' own by default). Without a title (and with a series or a format) it
+        is named by them: "LHS Finance: Workshop"."""
         community = self.calendar.community(cop_id)
         title = title.strip()
-        if not title:
+        if series and community.series_of(series) is None:
+            raise MeetingsError(
+                "meetings_unknown_series",
+                cop=community,
+                name=series[:40],
+                known=", ".join(s.key for s in community.series) or "-",
+            )
+        own = community.series_of(series)
+        try:
+            format_ = formats.check(format_) if format_ else (own or community).format
+        except formats.UnknownFormat as exc:
+            raise MeetingsError(
+                "meetings_unknown_format", name=exc.value[:40], formats=formats.Listed()
+            ) from exc
+        if not title and not series and format_ == community.format:
             raise MeetingsError("meetings_event_needs_title")
         if not 5 <= duration_minutes <= 600:
             raise MeetingsError("meetings_event_duration")
-        starts_at = to_utc(local_start, community.time_zone)
+        starts_at = to_utc(local_start, community.series_zone(series))
         if starts_at <= self.clock.now():
             raise MeetingsError("meetings_move_past")
-        occ_id = occurrence_id(community.id, "event", local_start)
+        occ_id = occurrence_id(community.id, "event", local_start, series)
         if await self.calendar.occurrence(occ_id) is not None:
             raise MeetingsError("meetings_event_exists", occurrence=occ_id)
         now = self.clock.now()
@@ -125,6 +144,8 @@ class Editing:
                     "theme": theme.strip()[:300],
                     "created_at": now,
                     "created_by": by[:64],
+                    "series": series,
+                    "format": format_,
                 },
                 keys=["occurrence_id"],
             )
@@ -132,10 +153,14 @@ class Editing:
                 raise MeetingsError("meetings_event_exists", occurrence=occ_id)
             session.add(
                 AuditEntry(
-                    at=now, actor=by[:64], action="meetings.event_added", subject=occ_id, details={}
+                    at=now,
+                    actor=by[:64],
+                    action="meetings.event_added",
+                    subject=occ_id,
+                    details={"format": format_},
                 )
             )
-        log.info("meetings.event_added", occurrence_id=occ_id, by=by)
+        log.info("meetings.event_added", occurrence_id=occ_id, format=format_, by=by)
         found = await self.calendar.occurrence(occ_id)
         assert found is not None
         return found

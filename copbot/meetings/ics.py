@@ -4,7 +4,8 @@ subscribe to, or open for one meeting ("Add to calendar").
 Every occurrence is one VEVENT (expanded, not an RRULE: skips, moves and themes are per
 occurrence) with a stable UID, DTSTART/DTEND in the CoP's zone with its VTIMEZONE, a SEQUENCE
 that grows with every change, and STATUS:CANCELLED for a skipped occurrence, so a subscribed
-calendar updates the entry instead of duplicating it.
+calendar updates the entry instead of duplicating it. The SUMMARY names a practice area's series
+and a format other than "meeting"; CATEGORIES has the CoP, the series and the format.
 
 After the meeting, its follow-up (`followups`) adds the recording as the event's URL and ATTACH,
 each material as an ATTACH, and the summary to the description (the follow-up raised SEQUENCE).
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import icalendar
 
+from copbot import formats
 from copbot.catalog import Catalog
 from copbot.i18n import Lang, t
 from copbot.markup import plain
@@ -37,6 +39,20 @@ def uid_of(occurrence: Occurrence) -> str:
     digest = hashlib.sha1(occurrence.id.encode(), usedforsecurity=False).hexdigest()[:16]
     safe = occurrence.id.replace(":", "-")
     return f"{safe}-{digest}@{UID_DOMAIN}"
+
+
+def summary_of(occ: Occurrence, lang: Lang) -> str:
+    """The event's title naming its series and its format when the title does not already:
+    "LHS Finance: Land value capture (Workshop)"; a CoP-wide meeting keeps its title."""
+    summary = occ.title_in(lang)
+    series = occ.series_in(lang)
+    if series and series.casefold() not in summary.casefold():
+        summary = f"{series}: {summary}"
+    if occ.format != formats.MEETING:
+        name = occ.format_in(lang)
+        if name.casefold() not in summary.casefold():
+            summary += f" ({name})"
+    return summary
 
 
 def build_calendar(
@@ -67,11 +83,14 @@ def build_calendar(
         event.add("dtstamp", now)
         event.add("dtstart", occ.local_start)
         event.add("dtend", occ.local_start + occ.duration)
-        summary = occ.title_in(lang)
+        summary = summary_of(occ, lang)
         if occ.theme:
             summary += f": {occ.theme}"
         event.add("summary", summary)
         lines = [cop_name]
+        if occ.series:
+            lines.append(t(lang, "meetings_ics_series", series=occ.series_in(lang)))
+        lines.append(t(lang, "meetings_ics_format", format=occ.format_in(lang)))
         if occ.theme:
             lines.append(t(lang, "meetings_ics_theme", theme=occ.theme))
         followup = (followups or {}).get(occ.id)
@@ -82,7 +101,10 @@ def build_calendar(
         if followup is None:
             lines.append(t(lang, "meetings_ics_questions"))
         event.add("description", plain("\n".join(lines)))
-        event.add("categories", [cop_name])
+        event.add(
+            "categories",
+            [cop_name, *([occ.series_in(lang)] if occ.series else []), occ.format_in(lang)],
+        )
         event.add("sequence", occ.sequence)
         event.add("status", "CANCELLED" if occ.skipped else "CONFIRMED")
         event.add("transp", "TRANSPARENT" if occ.skipped else "OPAQUE")

@@ -10,7 +10,9 @@ Pure functions over the catalog and the overrides kept in the database (no I/O h
 - An occurrence id is stable and readable: ``<CoP>:<cadence index>:<original local start>`` for a
   cadence (``UBS:0:2026-12-16T10:00``), ``<CoP>:event:<local start>`` for a one-off event. A move
   keeps the id: the occurrence is the same meeting at another time (posts, questions and the
-  calendar entry follow it).
+  calendar entry follow it). A practice area's series puts its key after the CoP's
+  (``LHS:finance:0:2026-12-09T14:00``, ``LHS:finance:event:2026-12-03T15:00``): everything keyed
+  by the occurrence id (the post claims, questions, overrides) is therefore per series.
 - A move may shift an occurrence by at most `MOVE_REACH` (about three months), which keeps the
   computation of a window bounded; further than that, skip it and add an event.
 """
@@ -26,13 +28,15 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from copbot.catalog import Cadence, Catalog, Community
+from copbot import formats
+from copbot.catalog import Cadence, Catalog, Community, OneOffEvent
 from copbot.i18n import LANGS, Lang, t
 
 MOVE_REACH = timedelta(days=92)
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 _ID_RE = re.compile(
-    r"^(?P<cop>[A-Z][A-Z0-9_-]{1,15}):(?P<source>\d{1,3}|event):(?P<local>\d{4}-\d{2}-\d{2}T\d{2}:\d{2})$"
+    r"^(?P<cop>[A-Z][A-Z0-9_-]{1,15}):(?:(?P<series>[a-z][a-z0-9-]{1,23}):)?"
+    r"(?P<source>\d{1,3}|event):(?P<local>\d{4}-\d{2}-\d{2}T\d{2}:\d{2})$"
 )
 
 SCHEDULED, MOVED, SKIPPED = "scheduled", "moved", "skipped"
@@ -60,6 +64,8 @@ class AddedEvent:
     starts_at: datetime  # aware UTC
     duration_minutes: int = 60
     theme: str = ""
+    series: str = ""  # "" = the CoP-wide series
+    format: str = formats.MEETING
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,16 @@ class Occurrence:
     sequence: int = 0
     updated_at: datetime | None = None
     typed_title: bool = False  # the title was typed by a person (an added event): cards escape it
+    series: str = ""  # the practice area's series key; "" = the CoP-wide meetings
+    series_titles: Mapping[str, str] = field(default_factory=dict)  # its name, per language
+    format: str = formats.MEETING  # copbot.formats
+
+    def series_in(self, lang: Lang) -> str:
+        """The series' name ("LHS Finance"), "" for the CoP-wide meetings."""
+        return self.series_titles.get(lang) or self.series_titles.get("en") or ""
+
+    def format_in(self, lang: Lang) -> str:
+        return formats.label(self.format, lang)
 
     @property
     def title(self) -> str:
@@ -105,8 +121,9 @@ class Occurrence:
         return self.starts_at.astimezone(ZoneInfo(self.time_zone))
 
 
-def occurrence_id(cop_id: str, source: int | str, local_start: datetime) -> str:
-    return f"{cop_id}:{source}:{local_start.strftime(LOCAL_FORMAT)}"
+def occurrence_id(cop_id: str, source: int | str, local_start: datetime, series: str = "") -> str:
+    middle = f"{series}:{source}" if series else str(source)
+    return f"{cop_id}:{middle}:{local_start.strftime(LOCAL_FORMAT)}"
 
 
 def parse_occurrence_id(value: str) -> tuple[str, str, datetime] | None:
@@ -121,16 +138,67 @@ def parse_occurrence_id(value: str) -> tuple[str, str, datetime] | None:
     return found["cop"], found["source"], local
 
 
+def series_of_id(value: str) -> str:
+    """The series key an occurrence id names ("" for the CoP-wide meetings, or malformed)."""
+    found = _ID_RE.match(value or "")
+    return (found["series"] or "") if found else ""
+
+
 def to_utc(local_naive: datetime, time_zone: str) -> datetime:
     return local_naive.replace(tzinfo=ZoneInfo(time_zone)).astimezone(UTC)
 
 
-def _titles(community: Community, cadence_title: Mapping[str, str] | None) -> dict[str, str]:
+def _titles(
+    community: Community,
+    cadence_title: Mapping[str, str] | None,
+    series: Mapping[str, str] | None = None,
+    format_: str = formats.MEETING,
+) -> dict[str, str]:
     if cadence_title:
         return dict(cadence_title)
+    if series:
+        return {
+            lang: t(
+                lang,
+                "meetings_series_title",
+                series=series[lang],
+                format=formats.label(format_, lang),
+            )
+            for lang in LANGS
+        }
     return {
         lang: t(lang, "meetings_default_title", name=community.display_name(lang)) for lang in LANGS
     }
+
+
+@dataclass(frozen=True)
+class _Series:
+    """One series of a community as occurrences need it (the CoP-wide one has key "")."""
+
+    key: str
+    titles: dict[str, str]
+    format: str
+    meetings: list[Cadence]
+    events: list[OneOffEvent]
+    time_zone: str
+
+
+def _series(community: Community) -> list[_Series]:
+    found = [
+        _Series("", {}, community.format, community.meetings, community.events, community.time_zone)
+    ]
+    for s in community.series:
+        found.append(
+            _Series(
+                s.key,
+                s.title.as_dict(),
+                s.format,
+                s.meetings,
+                s.events,
+                s.time_zone or community.time_zone,
+            )
+        )
+    return found
 
 
 def _rule(cadence: Cadence):  # type: ignore[no-untyped-def]
@@ -141,45 +209,60 @@ def _rule(cadence: Cadence):  # type: ignore[no-untyped-def]
 
 
 def cadence_starts(
-    community: Community, index: int, start: datetime, end: datetime
+    community: Community,
+    index: int,
+    start: datetime,
+    end: datetime,
+    series: _Series | None = None,
 ) -> list[tuple[str, datetime]]:
     """(occurrence id, original UTC start) of one cadence with start <= UTC start < end."""
-    cadence = community.meetings[index]
-    zone = ZoneInfo(community.time_zone)
+    series = series or _series(community)[0]
+    cadence = series.meetings[index]
+    zone = ZoneInfo(series.time_zone)
     # Expand in local wall-clock time, a day wider each side for the zone offset.
     local_from = start.astimezone(zone).replace(tzinfo=None) - timedelta(days=1)
     local_to = end.astimezone(zone).replace(tzinfo=None) + timedelta(days=1)
     found = []
     for local in _rule(cadence).between(local_from, local_to, inc=True):
-        utc = to_utc(local, community.time_zone)
+        utc = to_utc(local, series.time_zone)
         if start <= utc < end:
-            found.append((occurrence_id(community.id, index, local), utc))
+            found.append((occurrence_id(community.id, index, local, series.key), utc))
     return found
 
 
-def _catalog_events(community: Community) -> list[AddedEvent]:
+def _catalog_events(community: Community, series: _Series) -> list[AddedEvent]:
     events = []
-    for event in community.events:
+    for event in series.events:
         local = datetime.strptime(event.start, "%Y-%m-%d %H:%M")
         events.append(
             AddedEvent(
-                occurrence_id=occurrence_id(community.id, "event", local),
+                occurrence_id=occurrence_id(community.id, "event", local, series.key),
                 cop_id=community.id,
                 title="",  # titles come from the catalog, per language
-                starts_at=to_utc(local, community.time_zone),
+                starts_at=to_utc(local, series.time_zone),
                 duration_minutes=event.duration_minutes,
                 theme=event.theme,
+                series=series.key,
+                format=event.format or series.format,
             )
         )
     return events
 
 
-def _event_titles(community: Community, event_id: str, added: AddedEvent) -> dict[str, str]:
-    for event in community.events:
+def _event_titles(
+    community: Community, series: _Series, event_id: str, added: AddedEvent
+) -> dict[str, str]:
+    for event in series.events:
         local = datetime.strptime(event.start, "%Y-%m-%d %H:%M")
-        if occurrence_id(community.id, "event", local) == event_id:
+        if occurrence_id(community.id, "event", local, series.key) == event_id:
             return {lang: event.title_in(lang) for lang in LANGS}
+    if not added.title:  # added without a title: named by its series and format
+        return _titles(community, None, series.titles or _cop_titles(community), added.format)
     return dict.fromkeys(LANGS, added.title)
+
+
+def _cop_titles(community: Community) -> dict[str, str]:
+    return {lang: community.display_name(lang) for lang in LANGS}
 
 
 def _apply(occurrence: Occurrence, override: Override | None) -> Occurrence:
@@ -208,12 +291,35 @@ def community_occurrences(
     overrides = overrides or {}
     # Originals up to MOVE_REACH outside the window may have been moved into it.
     wide_from, wide_to = start - MOVE_REACH, end + MOVE_REACH
+    added = [e for e in added_events if e.cop_id == community.id]
     items: list[Occurrence] = []
-    for index, cadence in enumerate(community.meetings):
-        titles = _titles(community, cadence.title.as_dict() if cadence.title else None)
+    for series in _series(community):
+        items += _series_items(community, series, wide_from, wide_to, added)
+    result = [
+        occ
+        for occ in (_apply(o, overrides.get(o.id)) for o in items)
+        if start <= occ.starts_at < end and (include_skipped or not occ.skipped)
+    ]
+    return sorted(result, key=lambda o: (o.starts_at, o.id))
+
+
+def _series_items(
+    community: Community,
+    series: _Series,
+    wide_from: datetime,
+    wide_to: datetime,
+    added: list[AddedEvent],
+) -> list[Occurrence]:
+    items: list[Occurrence] = []
+    zone = series.time_zone
+    for index, cadence in enumerate(series.meetings):
+        format_ = cadence.format or series.format
+        titles = _titles(
+            community, cadence.title.as_dict() if cadence.title else None, series.titles, format_
+        )
         duration = timedelta(minutes=cadence.duration_minutes)
-        for occ_id, utc in cadence_starts(community, index, wide_from, wide_to):
-            local_date = utc.astimezone(ZoneInfo(community.time_zone)).date().isoformat()
+        for occ_id, utc in cadence_starts(community, index, wide_from, wide_to, series):
+            local_date = utc.astimezone(ZoneInfo(zone)).date().isoformat()
             items.append(
                 Occurrence(
                     id=occ_id,
@@ -221,14 +327,17 @@ def community_occurrences(
                     kind="meeting",
                     starts_at=utc,
                     duration=duration,
-                    time_zone=community.time_zone,
+                    time_zone=zone,
                     titles=titles,
                     theme=cadence.themes.get(local_date, ""),
                     original_starts_at=utc,
+                    series=series.key,
+                    series_titles=series.titles,
+                    format=format_,
                 )
             )
-    from_catalog = _catalog_events(community)
-    events = [*from_catalog, *(e for e in added_events if e.cop_id == community.id)]
+    from_catalog = _catalog_events(community, series)
+    events = [*from_catalog, *(e for e in added if e.series == series.key)]
     for event in events:
         if not wide_from <= event.starts_at < wide_to:
             continue
@@ -239,19 +348,17 @@ def community_occurrences(
                 kind="event",
                 starts_at=event.starts_at,
                 duration=timedelta(minutes=event.duration_minutes),
-                time_zone=community.time_zone,
-                titles=_event_titles(community, event.occurrence_id, event),
+                time_zone=zone,
+                titles=_event_titles(community, series, event.occurrence_id, event),
                 theme=event.theme,
                 original_starts_at=event.starts_at,
-                typed_title=event not in from_catalog,
+                typed_title=event not in from_catalog and bool(event.title),
+                series=series.key,
+                series_titles=series.titles,
+                format=event.format,
             )
         )
-    result = [
-        occ
-        for occ in (_apply(o, overrides.get(o.id)) for o in items)
-        if start <= occ.starts_at < end and (include_skipped or not occ.skipped)
-    ]
-    return sorted(result, key=lambda o: (o.starts_at, o.id))
+    return items
 
 
 def all_occurrences(
@@ -296,7 +403,10 @@ def find_occurrence(
     community = catalog.get(cop_id)
     if community is None:
         return None
-    original = to_utc(local, community.time_zone)
+    series = series_of_id(occ_id)
+    if series and community.series_of(series) is None:
+        return None
+    original = to_utc(local, community.series_zone(series))
     reach = timedelta(hours=30)
     for occ in community_occurrences(
         community,

@@ -1,8 +1,9 @@
 """Posting: what is due is sent once (the tick, `post-now`, change notices), through a claim per post
 (`claims`), and what can no longer be sent is recorded with its reason.
 
-Kinds: announcement and reminder in the CoP's channel, the digest to each focal point
-(`schedule`), and "change:<sequence>" notices in the announcement's channel thread when an
+Kinds: announcement and reminder in the channel of the occurrence's series (a practice area's
+own channel, else the CoP's), the digest to each focal point, the notice to each follower of a
+practice area's series (`schedule`), and "change:<sequence>" notices in the announcement's channel thread when an
 announced meeting is skipped, moved or restored (`editing` asks for them). Each outcome is counted in
 `copbot_meeting_posts{kind, outcome}` and logged with the post's ids.
 """
@@ -26,10 +27,11 @@ from copbot.meetings.failures import NotSendable, log_send_failure, reason_of
 from copbot.meetings.occurrences import Occurrence
 from copbot.meetings.ports import MeetingCards
 from copbot.meetings.questions import Questions
-from copbot.meetings.recipients import person_lang, recipients
+from copbot.meetings.recipients import Followers, person_lang, recipients
 from copbot.meetings.schedule import (
     ANNOUNCEMENT,
     DIGEST,
+    NOTICE,
     REMINDER,
     PlannedPost,
     PostPolicy,
@@ -37,6 +39,7 @@ from copbot.meetings.schedule import (
     due_posts,
     missed_posts,
 )
+from copbot.meetings.series import Followers as FollowerStore
 from copbot.meetings.values import CHANGE, MeetingsError, PostView, TickReport
 from copbot.metrics import Metrics
 from copbot.notifier import Notifier, SentMessage
@@ -78,6 +81,7 @@ class Posting:
         cards: MeetingCards,
         policy: PostPolicy,
         base_url: str,
+        followers: FollowerStore,
         retry: RetryPolicy = claims.POLICY,
         instance: str | None = None,
     ):
@@ -91,6 +95,7 @@ class Posting:
         self.cards = cards
         self.policy = policy
         self.base_url = base_url  # links in cards (the calendar feeds)
+        self.followers = followers
         self.retry = retry
         self.instance = instance or instance_id()
 
@@ -118,12 +123,13 @@ class Posting:
             (r.kind, r.occurrence_id, r.recipient): r
             for r in await claims.posts_of(self.db, [o.id for o in occurrences])
         }
+        followers = await self.followers.all() if any(o.series for o in occurrences) else {}
         for post in due_posts(occurrences, now, self.policy):
-            if self._open(post, known, now):
-                await self.deliver(post, report, now=now)
+            if self._open(post, known, now, followers):
+                await self.deliver(post, report, now=now, followers=followers)
         for post in missed_posts(occurrences, now, self.policy):
-            if self._open(post, known, now):
-                await self._settle_missed(post, report, now=now)
+            if self._open(post, known, now, followers):
+                await self._settle_missed(post, report, now=now, followers=followers)
         if report.sent or report.failed or report.skipped:
             log.info(
                 "meetings.tick",
@@ -134,10 +140,14 @@ class Posting:
         return report
 
     def _open(
-        self, post: PlannedPost, known: dict[tuple[str, str, str], MeetingPost], now: datetime
+        self,
+        post: PlannedPost,
+        known: dict[tuple[str, str, str], MeetingPost],
+        now: datetime,
+        followers: Followers,
     ) -> bool:
         """Worth a database round trip: not settled, not waiting for a retry or a lease."""
-        for recipient in recipients(post.kind, post.occurrence, self.catalog):
+        for recipient in recipients(post.kind, post.occurrence, self.catalog, followers):
             row = known.get((post.kind, post.occurrence.id, recipient))
             if row is None or (
                 row.status == FAILED and (row.next_attempt_at is None or row.next_attempt_at <= now)
@@ -156,12 +166,13 @@ class Posting:
         ref: str | None = "next",
         *,
         again: bool = False,
+        series: str = "",
     ) -> TickReport:
         """Post one kind for an occurrence now, whatever its time (`copbot meetings post-now`).
 
         Still exactly once: a post already sent is not sent again unless `again` is given.
         """
-        occ = await self.calendar.resolve(cop_id, ref)
+        occ = await self.calendar.resolve(cop_id, ref, series=series)
         if occ.skipped:
             raise MeetingsError("meetings_is_skipped", when=occ.id)
         report = TickReport()
@@ -178,12 +189,26 @@ class Posting:
         return report
 
     # -- one post ---------------------------------------------------------------------------
+    async def _followers(self, post: PlannedPost) -> Followers:
+        occ = post.occurrence
+        if post.kind != NOTICE or not occ.series:
+            return {}
+        return {(occ.cop_id, occ.series): await self.followers.of_series(occ.cop_id, occ.series)}
+
     async def deliver(
-        self, post: PlannedPost, report: TickReport, *, now: datetime, force: bool = False
+        self,
+        post: PlannedPost,
+        report: TickReport,
+        *,
+        now: datetime,
+        force: bool = False,
+        followers: Followers | None = None,
     ) -> None:
         """Claim the post for each recipient and send it (nothing when another instance has it)."""
         occ = post.occurrence
-        for recipient in recipients(post.kind, occ, self.catalog):
+        if followers is None:
+            followers = await self._followers(post)
+        for recipient in recipients(post.kind, occ, self.catalog, followers):
             key = PostKey(occ.cop_id, post.kind, occ.id, recipient)
             take = claims.force_claim if force else claims.claim
             claim = await take(
@@ -301,16 +326,21 @@ class Posting:
         base_url = self.base_url
         lang = community.channel_language
         if key.kind == DIGEST:
+            questions = await self.questions.digest_questions(occ)
+            if not questions:  # before the recipient: no question, nothing is missing
+                raise Settled("no_questions")
             if not key.recipient:
                 raise NotSendable("no_focal_point_id")
-            questions = await self.questions.digest_questions(occ)
-            if not questions:
-                raise Settled("no_questions")
             card = self.cards.digest_card(
                 occ, community, questions, await person_lang(self.db, key.recipient)
             )
             return await self.notifier.send_to_person(key.recipient, card=card)
-        if not community.channel_id:
+        if key.kind == NOTICE:
+            person = await person_lang(self.db, key.recipient)
+            card = self.cards.announcement_card(occ, community, person, base_url=base_url)
+            return await self.notifier.send_to_person(key.recipient, card=card)
+        _team, channel_id = community.series_channel(occ.series)
+        if not channel_id:
             raise NotSendable("no_channel_id")
         if key.kind == ANNOUNCEMENT:
             card = self.cards.announcement_card(occ, community, lang, base_url=base_url)
@@ -323,7 +353,7 @@ class Posting:
                 return await self.notifier.reply_in_thread(thread, card=card)
         else:  # pragma: no cover - kinds are ours
             raise NotSendable(f"unknown_kind:{key.kind}")
-        return await self.notifier.send_to_channel(community.channel_id, card=card)
+        return await self.notifier.send_to_channel(channel_id, card=card)
 
     async def _announcement_thread(self, occ: Occurrence) -> SentMessage | None:
         row = await claims.get(self.db, PostKey(occ.cop_id, ANNOUNCEMENT, occ.id))
@@ -331,9 +361,11 @@ class Posting:
             return None
         return SentMessage(row.conversation_id, row.activity_id, row.service_url)
 
-    async def _settle_missed(self, post: PlannedPost, report: TickReport, *, now: datetime) -> None:
+    async def _settle_missed(
+        self, post: PlannedPost, report: TickReport, *, now: datetime, followers: Followers
+    ) -> None:
         occ = post.occurrence
-        for recipient in recipients(post.kind, occ, self.catalog):
+        for recipient in recipients(post.kind, occ, self.catalog, followers):
             key = PostKey(occ.cop_id, post.kind, occ.id, recipient)
             reason = await claims.settle_missed(
                 self.db,

@@ -2,8 +2,8 @@
 digest before the meeting (`posting` sends it), mark each answered, and the asker is told.
 
 - A question asked after the digest went out reaches the focal points on its own card.
-- A question not answered rolls over: it is in the digest of every later meeting of the CoP until
-  someone marks it answered.
+- A question not answered rolls over: it is in the digest of every later meeting of the same series
+  of the CoP (its CoP-wide meetings, or one practice area's) until someone marks it answered.
 - Marking answered is a compare-and-set: of two focal points clicking at once, one answers it (and
   the asker is told once); every copy of the digest is then refreshed.
 """
@@ -21,10 +21,11 @@ from copbot.meetings import claims
 from copbot.meetings.calendar import Calendar
 from copbot.meetings.claims import SENT
 from copbot.meetings.failures import log_send_failure
-from copbot.meetings.occurrences import Occurrence
+from copbot.meetings.occurrences import Occurrence, series_of_id
 from copbot.meetings.ports import MeetingCards
 from copbot.meetings.recipients import person_lang
 from copbot.meetings.schedule import DIGEST, PostPolicy, due_at
+from copbot.meetings.series import focal_point_ids
 from copbot.meetings.values import (
     MAX_QUESTION,
     MAX_QUESTIONS_PER_PERSON,
@@ -107,7 +108,7 @@ class Questions:
             duplicate=duplicate,
         )
         started = occ.starts_at <= now or occ.skipped
-        following = await self.calendar.next_occurrence(occ.cop_id) if started else None
+        following = await self.calendar.next_occurrence(occ.cop_id, occ.series) if started else None
         if not duplicate and not started and await self._digest_went_out(occ, now):
             await self._forward_late_question(occ, view)
         return AskResult(view, occ, following, duplicate)
@@ -129,7 +130,7 @@ class Questions:
     async def _forward_late_question(self, occ: Occurrence, question: QuestionView) -> None:
         """A question after the digest went out reaches the focal points on its own card."""
         community = self.calendar.community(occ.cop_id)
-        for person_id in community.focal_point_ids():
+        for person_id in focal_point_ids(community, occ.series):
             try:
                 lang = await person_lang(self.db, person_id)
                 card = self.cards.digest_card(occ, community, [question], lang, late=True)
@@ -145,7 +146,8 @@ class Questions:
 
     async def digest_questions(self, occ: Occurrence) -> list[QuestionView]:
         """Questions for this occurrence's digest: the unanswered ones of earlier occurrences of
-        the CoP (rolled over) first, then its own (answered or not), each oldest first."""
+        the same series of the CoP (rolled over) first, then its own (answered or not), each oldest
+        first."""
         async with self.db.session() as session:
             rows = list(
                 await session.scalars(
@@ -166,6 +168,8 @@ class Questions:
             if row.occurrence_id == occ.id:
                 views.append(QuestionView.of(row))
                 continue
+            if series_of_id(row.occurrence_id) != occ.series:
+                continue  # another series' question: its own meetings answer it
             if row.occurrence_id not in origins:
                 origins[row.occurrence_id] = await self.calendar.occurrence(row.occurrence_id)
             origin = origins[row.occurrence_id]
@@ -191,7 +195,7 @@ class Questions:
         if row is None:
             raise MeetingsError("meetings_unknown_question")
         community = self.calendar.community(row.cop_id)
-        if not self.calendar.can_manage(by_id, community):
+        if not self.calendar.can_manage(by_id, community, series_of_id(row.occurrence_id)):
             raise MeetingsError("meetings_not_allowed", cop=community)
         now = self.clock.now()
         async with self.db.session() as session:

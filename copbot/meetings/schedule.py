@@ -4,6 +4,8 @@
 - reminder (optional): in the channel on the day, at 08:00 local, or one hour before a meeting that
   starts earlier than 09:00.
 - digest: to each focal point, `digest_hours` before the start, with the questions sent in advance.
+- notice: a practice area's series only: the announcement in the chat of each person following the
+  series, at the announcement's time (someone who follows later gets it then, until the start).
 
 A post is *due* from its time until the meeting starts; a post whose time passed while no instance
 was running is sent late when the meeting has not started yet. Once the meeting has started a
@@ -18,8 +20,8 @@ from datetime import datetime, timedelta
 
 from copbot.meetings.occurrences import Occurrence
 
-ANNOUNCEMENT, REMINDER, DIGEST = "announcement", "reminder", "digest"
-KINDS = (ANNOUNCEMENT, REMINDER, DIGEST)
+ANNOUNCEMENT, REMINDER, DIGEST, NOTICE = "announcement", "reminder", "digest", "notice"
+KINDS = (ANNOUNCEMENT, REMINDER, DIGEST)  # what `post-now` takes; a notice goes with its series
 REMINDER_LOCAL_HOUR = 8
 
 
@@ -46,7 +48,7 @@ class PlannedPost:
 
 def due_at(kind: str, occurrence: Occurrence, policy: PostPolicy) -> datetime:
     starts = occurrence.starts_at
-    if kind == ANNOUNCEMENT:
+    if kind in (ANNOUNCEMENT, NOTICE):
         return starts - timedelta(days=policy.announce_days)
     if kind == DIGEST:
         return starts - timedelta(hours=policy.digest_hours)
@@ -60,7 +62,8 @@ def due_at(kind: str, occurrence: Occurrence, policy: PostPolicy) -> datetime:
 def planned_posts(occurrence: Occurrence, policy: PostPolicy) -> list[PlannedPost]:
     if occurrence.skipped:
         return []
-    return [PlannedPost(k, occurrence, due_at(k, occurrence, policy)) for k in policy.kinds()]
+    kinds = (*policy.kinds(), NOTICE) if occurrence.series else policy.kinds()
+    return [PlannedPost(k, occurrence, due_at(k, occurrence, policy)) for k in kinds]
 
 
 def due_posts(

@@ -7,6 +7,7 @@
     channels   can the posts reach each CoP's channel                       (channels.py)
     feedback   members' 1-5 ratings and comments of a meeting held           (feedback.py)
     followups  recording, materials, summary after a meeting; its posts      (followup.py)
+    followers  who follows which practice area's series                     (series.py)
 
 They depend on each other in that order only (editing asks posting for a change notice, posting
 asks questions for a digest's contents), never the other way round.
@@ -28,6 +29,7 @@ from copbot.meetings.ports import MeetingCards
 from copbot.meetings.posting import Posting
 from copbot.meetings.questions import Questions
 from copbot.meetings.schedule import PostPolicy
+from copbot.meetings.series import Followers
 from copbot.metrics import Metrics
 from copbot.notifier import Notifier
 from copbot.store import Database
@@ -43,6 +45,7 @@ class Meetings:
     channels: Channels
     feedback: Feedback
     followups: FollowUps
+    followers: Followers
 
     @classmethod
     def build(
@@ -65,6 +68,7 @@ class Meetings:
         `instance_id`: who holds this process's claims (a fresh id by default); `outbox`: where the
         follow-up's posts are queued (`followups.register(outbox)` adds its kinds)."""
         calendar = Calendar(db=db, catalog=catalog, clock=clock, admins=admins)
+        followers = Followers(db=db, clock=clock)
         questions = Questions(
             db=db, clock=clock, calendar=calendar, notifier=notifier, cards=cards, policy=policy
         )
@@ -79,6 +83,7 @@ class Meetings:
             cards=cards,
             policy=policy,
             base_url=base_url,
+            followers=followers,
             instance=instance_id,
         )
         editing = Editing(
@@ -111,4 +116,5 @@ class Meetings:
             Channels(db=db, catalog=catalog),
             feedback,
             followups,
+            followers,
         )

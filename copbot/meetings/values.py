@@ -28,7 +28,9 @@ class MeetingsError(Exception):
 
     def text(self, lang: Lang) -> str:
         values = {
-            k: v.display_name(lang) if isinstance(v, Community) else v
+            k: v.display_name(lang)
+            if isinstance(v, Community)
+            else (v.in_lang(lang) if hasattr(v, "in_lang") else v)
             for k, v in self.values.items()
         }
         return t(lang, self.key, **values)

@@ -63,9 +63,12 @@ MESSAGES = {
         "es": "**mis comunidades**: las suyas, con la principal; **salir de UBS**",
     },
     "help_calendar": {
-        "en": "**calendar**: upcoming CoP meetings",
-        "fr": "**calendrier** : les prochaines réunions des CoP",
-        "es": "**calendario**: las próximas reuniones de las CoP",
+        "en": "**calendar**: upcoming CoP meetings; **follow LHS Finance**: a practice area's "
+        "meetings announced to you",
+        "fr": "**calendrier** : les prochaines réunions des CoP ; **suivre Finance LHS** : "
+        "l'annonce des réunions d'un domaine de pratique",
+        "es": "**calendario**: las próximas reuniones de las CoP; **seguir Finanzas LHS**: el "
+        "anuncio de las reuniones de un área de práctica",
     },
     "list_title": {
         "en": "UN-Habitat's Communities of Practice",

@@ -76,6 +76,21 @@ class MeetingEvent(Base):
     theme: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(64), default="")
+    series: Mapped[str] = mapped_column(String(24), default="", server_default="")
+    format: Mapped[str] = mapped_column(String(24), default="meeting", server_default="meeting")
+
+
+class MeetingFollower(Base):
+    """A person following a practice area's meeting series (its announcements reach their chat)."""
+
+    __tablename__ = "meeting_followers"
+
+    person_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cop_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    series: Mapped[str] = mapped_column(String(24), primary_key=True)
+    followed_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_meeting_followers_series", "cop_id", "series"),)
 
 
 class MeetingQuestion(Base):

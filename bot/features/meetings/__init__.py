@@ -1,8 +1,9 @@
 """CoP meetings in Teams, translated to the domain (`copbot.meetings`): the calendar in chat
 (`calendar`), questions in advance from the channel announcement and the focal points' digest
 (`questions`), skip/move/add for focal points and admins (`editing`), recordings, summaries,
-feedback and past meetings (`followup`), the `/calendar/*.ics` feeds
-(`feed`), the words for all of it (`words`). The posting itself is the domain's tick (`jobs`)."""
+feedback and past meetings (`followup`), following a practice area's series (`following`), the
+`/calendar/*.ics` feeds (`feed`), the words for all of it (`words`). The posting itself is the
+domain's tick (`jobs`)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,18 @@ from aiohttp import web
 
 import cards.meetings as meeting_cards
 from bot.feature import Feature
-from bot.features.meetings import calendar, contributions, editing, followup, questions, words
+from bot.features.meetings import (
+    calendar,
+    contributions,
+    editing,
+    following,
+    followup,
+    questions,
+    words,
+)
 from bot.features.meetings.feed import calendar_feed
 from bot.router import Router
+from cards.meetings.following import FOLLOW
 from copbot.catalog import Community
 from copbot.i18n import Lang
 from copbot.services import Services
@@ -49,6 +59,8 @@ def routes(router: web.UrlDispatcher, services: Services) -> None:
 
 
 def register(router: Router) -> None:
+    router.command("meetings_unfollow", words.UNFOLLOW, following.unfollow, priority=33)
+    router.command("meetings_follow", words.FOLLOW, following.follow, priority=34)
     router.command("meetings_skip", words.SKIP, editing.skip_next, priority=40)
     router.command("meetings_move", words.MOVE, editing.move_next, priority=41)
     router.command("meetings_add_event", words.ADD_EVENT, editing.add_event, priority=42)
@@ -66,6 +78,7 @@ def register(router: Router) -> None:
     router.action(meeting_cards.FOLLOWUP_FORM, followup.form_action)
     router.action(meeting_cards.FOLLOWUP, followup.followup_action)
     router.action(meeting_cards.FEEDBACK, followup.feedback_action)
+    router.action(FOLLOW, following.follow_action)
 
 
 FEATURE = Feature(NAME, register, setup=setup, jobs=jobs, routes=routes)

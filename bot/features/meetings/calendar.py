@@ -41,9 +41,19 @@ async def my_cop_ids(services: Services, person_id: str) -> list[str]:
 
 
 async def show_my_calendar(turn: Turn, services: Services) -> None:
+    """The meetings of the person's CoPs, and of the practice areas they follow in other CoPs."""
     cop_ids = await my_cop_ids(services, turn.user_id)
     calendar = services.meetings.calendar
-    occurrences = await calendar.upcoming(days=92, cop_ids=cop_ids) if cop_ids else []
+    followed = {
+        (f.cop_id, f.series)
+        for f in await services.meetings.followers.followed_by(turn.user_id)
+        if f.cop_id not in cop_ids
+    }
+    wanted = [*cop_ids, *sorted({cop for cop, _ in followed})]
+    occurrences = await calendar.upcoming(days=92, cop_ids=wanted) if wanted else []
+    occurrences = [
+        o for o in occurrences if o.cop_id in cop_ids or (o.cop_id, o.series) in followed
+    ]
     await _send_calendar(turn, services, occurrences, mine=True)
 
 

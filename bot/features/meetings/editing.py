@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import cards.meetings as meeting_cards
-from bot.features.meetings.common import named_community, reply_unknown_community
+from bot.features.meetings.common import reply_unknown_community
 from bot.features.meetings.words import parse_when
 from bot.turn import Turn
+from copbot import formats
 from copbot.catalog import Community
 from copbot.meetings import MeetingsError, Occurrence
 from copbot.meetings.dates import zone_label
+from copbot.meetings.series import find_series
 from copbot.services import Services
 
 
@@ -24,16 +26,19 @@ def _changed(
 
 
 async def _managed_next(turn: Turn, services: Services) -> tuple[Community, Occurrence] | None:
-    """The next occurrence of the CoP named, when the person may manage it (else they are told)."""
-    community = named_community(turn, services)
+    """The next occurrence of the CoP named (of its practice area's series when one is named: "skip
+    the next LHS Finance meeting"; else of its CoP-wide meetings), when the person may manage it
+    (else they are told)."""
+    community, series = find_series(services.catalog, turn.original("name"))
     if community is None:
         await reply_unknown_community(turn)
         return None
     calendar = services.meetings.calendar
+    key = series.key if series else ""
     try:
-        if not calendar.can_manage(turn.user_id, community):
+        if not calendar.can_manage(turn.user_id, community, key):
             raise MeetingsError("meetings_not_allowed", cop=community)
-        occ = await calendar.resolve(community.id, "next")
+        occ = await calendar.resolve(community.id, "next", series=key)
     except MeetingsError as exc:
         await turn.reply(exc.text(turn.lang))
         return None
@@ -72,16 +77,23 @@ async def move_next(turn: Turn, services: Services) -> None:
 
 
 async def add_event(turn: Turn, services: Services) -> None:
-    """ "add an event to UBS on 2026-12-03 15:00 for 45 minutes: Webinar on water operators"."""
-    community = named_community(turn, services)
+    """ "add a workshop to LHS Finance on 2026-12-03 15:00 for 45 minutes: Land value capture"."""
+    community, series = find_series(services.catalog, turn.original("name"))
     if community is None:
         await reply_unknown_community(turn)
         return
     meetings = services.meetings
     parsed = parse_when(turn.match.group("when") if turn.match else "")
+    key = series.key if series else ""
+    written = turn.original("format")
+    format_ = formats.from_words(written)
     try:
-        if not meetings.calendar.can_manage(turn.user_id, community):
+        if not meetings.calendar.can_manage(turn.user_id, community, key):
             raise MeetingsError("meetings_not_allowed", cop=community)
+        if format_ is None:
+            raise MeetingsError(
+                "meetings_unknown_format", name=written[:40], formats=formats.Listed()
+            )
         if parsed is None or not parsed[1]:
             raise MeetingsError("meetings_add_event_how", cop=community.id)
         minutes = int(turn.match.group("minutes") or 60) if turn.match else 60
@@ -90,6 +102,8 @@ async def add_event(turn: Turn, services: Services) -> None:
             turn.original("title"),
             parsed[0],
             duration_minutes=minutes,
+            series=key,
+            format_=format_ or None,
             by=turn.user_id,
         )
     except MeetingsError as exc:

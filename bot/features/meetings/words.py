@@ -45,19 +45,30 @@ MOVE = [
     r"(\s+(al|a|para el|el)\s+" + _WHEN + r")?" + _END,
 ]
 
+# "add a workshop to LHS Finance on 2026-12-10 14:00: Land value capture": the noun is the format
+# (any word: an unknown one is answered with the list of formats), the name a CoP or its series.
+_FORMAT = r"(?P<format>[a-z][a-z' -]{1,40}?)"
 ADD_EVENT = [
-    r"^\s*add\s+(an?\s+)?(event|webinar|training|session)\s+(to|for)\s+(the\s+)?(?P<name>\S+)"
+    r"^\s*add\s+(an?\s+)?" + _FORMAT + r"\s+(to|for)\s+(the\s+)?(?P<name>.+?)"
     r"\s+(on|at)\s+"
     + _WHEN
     + r"(\s+for\s+(?P<minutes>\d{1,3})\s*(min|minutes))?\s*[:,-]\s*(?P<title>.+?)\s*$",
-    r"^\s*ajouter\s+(un\s+)?(evenement|webinaire|formation|seance)\s+(a|pour)\s+(la\s+)?(?P<name>\S+)"
+    r"^\s*ajouter\s+(un\s+|une\s+)?" + _FORMAT + r"\s+(a|pour|au)\s+(la\s+)?(?P<name>.+?)"
     r"\s+(le|au)\s+"
     + _WHEN
     + r"(\s+pour\s+(?P<minutes>\d{1,3})\s*(min|minutes))?\s*[:,-]\s*(?P<title>.+?)\s*$",
-    r"^\s*(agregar|anadir)\s+(un\s+)?(evento|seminario web|seminario|capacitacion|sesion)\s+(a|para)\s+"
-    r"(la\s+)?(?P<name>\S+)\s+(el|para el)\s+"
+    r"^\s*(agregar|anadir)\s+(un\s+|una\s+)?" + _FORMAT + r"\s+(a|para)\s+"
+    r"(la\s+)?(?P<name>.+?)\s+(el|para el)\s+"
     + _WHEN
     + r"(\s+de\s+(?P<minutes>\d{1,3})\s*(min|minutos))?\s*[:,-]\s*(?P<title>.+?)\s*$",
+]
+FOLLOW = [
+    r"^\s*(please\s+)?(follow(?!\s*-?\s*up\b)|je veux suivre|suivre|quiero seguir|seguir)\s+"
+    r"(?P<name>.+?)" + _END,
+]
+UNFOLLOW = [
+    r"^\s*(unfollow|stop following|don'?t follow|ne plus suivre|arreter de suivre|"
+    r"je ne veux plus suivre|dejar de seguir|no seguir|ya no quiero seguir)\s+(?P<name>.+?)" + _END,
 ]
 
 

@@ -40,7 +40,18 @@ def _occurrences() -> list[Occurrence]:
         NOW + timedelta(days=12),
         45,
     )
-    return all_occurrences(catalog(), NOW, NOW + timedelta(days=92), added_events=[webinar])
+    workshop = AddedEvent(
+        "LHS:finance:event:2026-12-08T15:00",
+        "LHS",
+        "Land value capture",
+        NOW + timedelta(days=14),
+        90,
+        series="finance",
+        format="workshop",
+    )
+    return all_occurrences(
+        catalog(), NOW, NOW + timedelta(days=92), added_events=[webinar, workshop]
+    )
 
 
 def _ubs() -> Occurrence:
@@ -84,9 +95,14 @@ def samples() -> list[Sample]:
     questions = _questions(occ, 40)
     occurrences = _occurrences()
     event = next(o for o in occurrences if o.kind == "event")
+    lhs = catalog().get("LHS")
+    workshop = next(o for o in occurrences if o.series == "finance" and o.kind == "event")
     found: list[Sample] = []
     for lang in LANGS:
         found += [
+            sample(
+                announcement_card, workshop, lhs, lang, base_url=BASE_URL, label=f"series-{lang}"
+            ),
             sample(announcement_card, occ, ubs, lang, base_url=BASE_URL, label=lang),
             sample(announcement_card, themed, ubs, lang, base_url=BASE_URL, label=f"themed-{lang}"),
             sample(announcement_card, moved, ubs, lang, base_url=BASE_URL, label=f"moved-{lang}"),

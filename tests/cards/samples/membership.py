@@ -95,5 +95,6 @@ def samples() -> list[Sample]:
             ),
             sample(welcome_card, approved, cc, lang, in_team=True, label=f"team-{lang}"),
             sample(welcome_card, approved, cc, lang, label=f"bare-{lang}"),
+            sample(welcome_card, approved, cat.get("LHS"), lang, label=f"practice-areas-{lang}"),
         ]
     return out
