@@ -488,7 +488,13 @@ async def test_a_focal_point_skips_the_next_meeting_of_one_practice_area(start_b
     calendar = bot.services.meetings.calendar
     assert (await calendar.occurrence(FINANCE)).skipped
     assert not (await calendar.occurrence(GOVERNANCE)).skipped
-    (notice,) = [p for p in posts_in(bot, FINANCE_CHANNEL) if "Cancelled" in card_text(p.card)]
+    # the notice is a reply in the announcement's thread (`<channel>;messageid=<root id>`)
+    in_channel = [
+        r
+        for r in bot.connector.records
+        if r.conversation_id.startswith(FINANCE_CHANNEL) and r.kind != "update" and r.cards
+    ]
+    (notice,) = [p for p in in_channel if "Cancelled" in card_text(p.card)]
     assert "LHS Finance: Meeting" in card_text(notice.card)
     events = (await feed(bot, "/calendar/LHS.ics")).walk("VEVENT")
     (cancelled,) = [e for e in events if str(e["STATUS"]) == "CANCELLED"]
