@@ -32,10 +32,13 @@ from cards import sync as sync_cards
 from copbot.admins import Admins
 from copbot.catalog import Catalog, CatalogError, Problem, check_catalog, load_catalog
 from copbot.clock import Clock, SystemClock
+from copbot.delivery.ledger import DeliveryLedger
+from copbot.delivery.reach import InstallSettings, ReachingNotifier
 from copbot.directory import Directory
 from copbot.directory_metrics import InstrumentedDirectory
 from copbot.finder import Finder
 from copbot.i18n import Lang
+from copbot.installer import AppInstaller
 from copbot.meetings import Meetings
 from copbot.meetings.schedule import PostPolicy
 from copbot.membership import MembershipService, MembershipSettings
@@ -44,12 +47,13 @@ from copbot.membership.sync import CopSync, SyncObserver, SyncSettings
 from copbot.membership.sync_ports import SyncPorts
 from copbot.metrics import Metrics
 from copbot.retention import RetentionPolicy
-from copbot.services import BotConfig, Services
+from copbot.services import BotConfig, ReadinessCheck, Services
 from copbot.store import Database, DatabaseUnavailable
 from copbot.work.outbox import Outbox
 from copbot.work.pace import Pace
 from copbot.work.paced_notifier import PacedNotifier
 from graph.local_directory import LocalDirectory
+from graph.local_teamwork import LocalAppInstaller
 from scheduler.jobs import outbox_job, outbox_metrics, retention_job
 from scheduler.runner import JobRunner
 from settings import DirectoryMode, LogFormat, Settings
@@ -202,11 +206,30 @@ def build_directory(settings: Settings, db: Database, clock: Clock) -> Directory
     )
 
 
+def build_installer(settings: Settings) -> AppInstaller:
+    """Graph's app installer in Graph mode with PROACTIVE_INSTALL on; else local mode's."""
+    if settings.directory_mode == DirectoryMode.LOCAL or not settings.proactive_install:
+        return LocalAppInstaller()
+    from graph.factory import graph_installer_from_settings
+
+    return graph_installer_from_settings(
+        tenant_id=settings.microsoft_app_tenant_id,
+        client_id=settings.graph_client_id or settings.microsoft_app_id,
+        client_secret=(
+            settings.graph_client_secret.get_secret_value()
+            or settings.microsoft_app_password.get_secret_value()
+        ),
+        authority_host=settings.login_authority_host,
+        graph_base_url=settings.graph_base_url,
+    )
+
+
 def build_components(
     settings: Settings,
     *,
     clock: Clock | None = None,
     directory: Directory | None = None,
+    installer: AppInstaller | None = None,
     credentials_factory: ServiceClientCredentialsFactory | None = None,
     adapter_overrides: dict[str, str] | None = None,
     sync_ports: SyncPorts | None = None,
@@ -240,17 +263,28 @@ def build_components(
         metrics,
     )
     # Every proactive send of the process goes through one pace (Teams' rate limits) and
-    # confirms the lease of the work it belongs to (copbot/work/paced_notifier.py).
-    notifier = PacedNotifier(
-        BotNotifier(
-            adapter,
-            db,
-            clock,
-            app_id=settings.microsoft_app_id,
-            tenant_id=settings.microsoft_app_tenant_id,
+    # confirms the lease of the work it belongs to (copbot/work/paced_notifier.py); a person
+    # who never opened the bot gets the app installed first (copbot/delivery/reach.py), and
+    # the send after the installation is paced too.
+    notifier = ReachingNotifier(
+        PacedNotifier(
+            BotNotifier(
+                adapter,
+                db,
+                clock,
+                app_id=settings.microsoft_app_id,
+                tenant_id=settings.microsoft_app_tenant_id,
+            ),
+            Pace(clock, tenant_rate=settings.teams_sends_per_second),
         ),
-        Pace(clock, tenant_rate=settings.teams_sends_per_second),
+        installer or build_installer(settings),
+        InstallSettings(
+            enabled=settings.proactive_install,
+            manifest_id=settings.teams_app_id or settings.microsoft_app_id,
+            catalog_id=settings.teams_app_catalog_id,
+        ),
     )
+    deliveries = DeliveryLedger(db, clock, count=metrics.count_send)
     config = BotConfig(
         local_mode=local,
         app_id=settings.microsoft_app_id,
@@ -313,6 +347,7 @@ def build_components(
             account_check_days=settings.account_check_days,
         ),
         sync_observers=[sync_metrics(metrics)],
+        ledger=deliveries,
     )
     membership.register(outbox)
     meetings.followups.register(outbox)
@@ -330,7 +365,10 @@ def build_components(
         glossary=finder.glossary,
         membership=membership,
         meetings=meetings,
+        deliveries=deliveries,
     )
+    services.readiness.append(notifier.readiness)
+    services.readiness.append(unreached_readiness(membership))
     metrics.add_refresher(outbox_metrics(outbox))
     runner = JobRunner()
     runner.add(outbox_job(outbox))
@@ -351,6 +389,25 @@ def build_components(
         catalog_problems=catalog_problems,
         sync_ports=sync_ports,
     )
+
+
+def unreached_readiness(membership: MembershipService) -> ReadinessCheck:
+    """/readyz names the join requests that reached nobody who may decide."""
+
+    async def check() -> tuple[str, dict[str, Any], list[str]]:
+        stuck = await membership.reports.unreached_requests()
+        warnings = (
+            [
+                f"warning: membership: {len(stuck)} pending join request(s) reached nobody who "
+                "may decide (no focal point, no admin could be reached through Teams); see "
+                "`copbot requests`"
+            ]
+            if stuck
+            else []
+        )
+        return "requests_reach", {"ok": True, "unreached_requests": stuck}, warnings
+
+    return check
 
 
 def next_meeting_of(meetings: Meetings) -> NextMeeting:

@@ -114,6 +114,12 @@ class Settings(BaseSettings):
     # `copbot sync`), every member's account checked every this many days.
     directory_sync_hours: float = Field(24, alias="DIRECTORY_SYNC_HOURS", ge=0, le=24 * 30)
     account_check_days: float = Field(7, alias="ACCOUNT_CHECK_DAYS", gt=0, le=365)
+    # Reaching people who never opened the bot: install the app for them through Graph (needs
+    # the application permission TeamsAppInstallation.ReadWriteSelfForUser.All). The catalog id
+    # is found from the manifest id (TEAMS_APP_ID, default MICROSOFT_APP_ID), or set.
+    proactive_install: bool = Field(False, alias="PROACTIVE_INSTALL")
+    teams_app_id: str = Field("", alias="TEAMS_APP_ID")
+    teams_app_catalog_id: str = Field("", alias="TEAMS_APP_CATALOG_ID")
 
     # CoP meetings: when the bot posts, and how often it looks for posts that are due.
     meetings_announce_days: float = Field(7, alias="MEETINGS_ANNOUNCE_DAYS", ge=0, le=60)

@@ -3,13 +3,15 @@
 It translates what the SDK raises into the domain's outcomes (copbot/notifier.py), so the domain
 never sees an HTTP object:
 - Teams refused with 400, 403 (the bot may not write there: not installed, not in the roster,
-  blocked) or 404 (the conversation is gone): `Undeliverable`, with Teams' status, code and
-  message;
+  blocked), 404 (the conversation is gone), 413 (MessageSizeTooBig: it will never fit) or the
+  code UserNotFound (the Playground's 500 for a user it does not know): `Undeliverable`, with
+  Teams' status, code and message;
 - any other refusal (429, 412, 5xx...) or no answer (network, timeout): `DeliveryDeferred`, with
   Teams' Retry-After when it sent one.
 An error inside the adapter's callback (the send after a conversation was created, an update)
 would reach the adapter's `on_turn_error` and be lost there: the callbacks keep it, and it is
-raised once the adapter returns, translated the same way.
+raised once the adapter returns, translated the same way. `send_in_chat` sends in a 1:1 chat
+Graph named after installing the app for the person (`copbot.delivery.reach`).
 Status codes: https://learn.microsoft.com/microsoftteams/platform/bots/build-conversational-capability#status-codes-from-bot-conversational-apis
 """
 
@@ -46,7 +48,10 @@ from copbot.store import Database, people
 log = structlog.get_logger(__name__)
 CHANNEL = "msteams"
 # Refusals for good; every other one is tried again (Teams' retry guidance: 412, 429, 502-504).
-PERMANENT_STATUSES = frozenset({400, 403, 404})
+# 413 MessageSizeTooBig: the same message will never fit.
+PERMANENT_STATUSES = frozenset({400, 403, 404, 413})
+# Error codes that are for good whatever the status: the Playground's unknown user (500).
+PERMANENT_CODES = frozenset({"UserNotFound"})
 
 
 def message_activity(text: str | None, card: dict[str, Any] | None) -> Activity:
@@ -88,6 +93,41 @@ class BotNotifier:
             )
             sent = await self._create(template, params, activity, remember_as=f"user:{person_id}")
         log.info("proactive.chat_created", person_id=person_id)
+        return sent
+
+    async def send_in_chat(
+        self,
+        person_id: str,
+        chat_id: str,
+        *,
+        text: str | None = None,
+        card: dict[str, Any] | None = None,
+    ) -> SentMessage:
+        """Message a person in a 1:1 chat Graph named (after installing the app for them); the
+        chat is remembered as theirs once Teams took the message."""
+        activity = message_activity(text, card)
+        with delivery_errors():
+            template = await self._any_reference()
+            reference = ConversationReference(
+                channel_id=CHANNEL,
+                service_url=template.service_url,
+                bot=template.bot,
+                user=ChannelAccount(id=person_id, aad_object_id=person_id),
+                conversation=ConversationAccount(
+                    id=chat_id,
+                    conversation_type="personal",
+                    tenant_id=self.tenant_id or None,
+                ),
+            )
+            sent = await self._send_in(reference, activity)
+        await people.remember_reference(
+            self.db,
+            f"user:{person_id}",
+            "personal",
+            chat_id,
+            reference.serialize(),
+            self.clock.now(),
+        )
         return sent
 
     async def send_to_channel(
@@ -253,7 +293,7 @@ def refusal(exc: HttpOperationError) -> DeliveryError:
     reason = f"Teams answered {status or 'an error'}" + (f" ({code})" if code else "")
     if message:
         reason += f": {message}"
-    if status in PERMANENT_STATUSES:
+    if status in PERMANENT_STATUSES or code in PERMANENT_CODES:
         return Undeliverable(reason, status=status, code=code)
     headers = getattr(response, "headers", None) or {}
     return DeliveryDeferred(reason, status=status, retry_after=_seconds(headers.get("Retry-After")))

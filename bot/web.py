@@ -143,5 +143,10 @@ async def _cleanup(app: web.Application) -> None:
     if close_directory is not None:
         await close_directory()
     await components.sync_ports.aclose()
+    close_installer = getattr(
+        getattr(components.services.notifier, "installer", None), "aclose", None
+    )
+    if close_installer is not None:
+        await close_installer()
     await components.services.db.dispose()
     log.info("app.stopped")

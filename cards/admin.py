@@ -172,6 +172,15 @@ def admin_report_card(
     else:
         body.append(text(t(lang, "admin_without_primary_none"), subtle=True))
     body += _sync_section(report, catalog, lang)
+    body.append(
+        text(
+            t(lang, "admin_unreachable", count=report.unreachable)
+            if report.unreachable
+            else t(lang, "admin_unreachable_none"),
+            separator=True,
+            subtle=not report.unreachable,
+        )
+    )
     body.append(action_set([execute(t(lang, "admin_refresh"), REFRESH)]))
     return card(
         body,

@@ -1,10 +1,12 @@
-"""`copbot requests` (what is waiting, and why) and `copbot retry` (drive failed work again)."""
+"""`copbot requests` (what is waiting, and why: each approval card's outcome), `copbot deliveries`
+(every message not delivered lately, with its reason) and `copbot retry` (drive failed work
+again). With `--json` the JSON alone is on stdout (logs go to stderr)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import typer
@@ -34,6 +36,18 @@ def report_lines(report: dict[str, list[dict[str, Any]]], now: datetime) -> list
             f"  {r['request_id']}  {r['name'] or r['person_id']} -> {r['cop_id']} ({r['role']}), "
             f"asked {_when(r['created_at'])}, waiting {_days(r['created_at'], now)}"
         )
+        if r.get("reach") == "nobody":
+            lines.append(
+                "    NOBODY WHO MAY DECIDE COULD BE REACHED (no focal point, no admin): decide it "
+                "in Teams as an admin, or fix the catalog / grant the install permission and "
+                "`copbot retry --all`"
+            )
+        for card in r.get("cards", []):
+            reason = f": {card['reason']}" if card.get("reason") else ""
+            lines.append(
+                f"    {card['purpose']} card to {card['to']}: {card['state']} "
+                f"({_when(card['at'])}){reason}"
+            )
     approved = report["approved_not_added"]
     lines.append(f"Approved, not yet in the group ({len(approved)}):")
     for r in approved:
@@ -64,6 +78,7 @@ def report_lines(report: dict[str, list[dict[str, Any]]], now: datetime) -> list
 
 async def _with_services(work: Any) -> Any:
     settings = composition.load_settings()
+    composition.configure_logging(settings)  # to stderr: stdout is the command's output
     components = composition.build_components(settings)
     services = components.services
     try:
@@ -107,6 +122,38 @@ def requests(
         typer.echo(line)
 
 
+def delivery_lines(rows: list[dict[str, Any]], days: float) -> list[str]:
+    lines = [f"Messages not delivered in the last {days:g} day(s) ({len(rows)}):"]
+    for row in rows:
+        reason = f": {row['reason']}" if row.get("reason") else ""
+        lines.append(
+            f"  {_when(row['updated_at'])}  {row['kind']} to {row['recipient']} "
+            f"({row['subject']}): {row['state']}, {row['attempts']} attempt(s){reason}"
+        )
+    return lines
+
+
+def deliveries(
+    days: Annotated[float, typer.Option("--days", help="How far back to look.")] = 7,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Every proactive message not delivered lately (retrying or undeliverable), with its reason;
+    meeting posts that could not reach their channel too."""
+
+    async def work(services: Services) -> list[dict[str, Any]]:
+        rows = [row.as_json() for row in await services.deliveries.undelivered(days)]
+        since = services.clock.now() - timedelta(days=days)
+        rows += await services.meetings.channels.failed_posts(since)
+        return sorted(rows, key=lambda row: row["updated_at"], reverse=True)
+
+    rows = _run(work)
+    if as_json:
+        typer.echo(json.dumps(rows, default=str, indent=2))
+        return
+    for line in delivery_lines(rows, days):
+        typer.echo(line)
+
+
 def retry(
     ids: Annotated[list[int] | None, typer.Argument(help="Outbox item numbers (#N).")] = None,
     all_failed: Annotated[bool, typer.Option("--all", help="Every failed item.")] = False,
@@ -145,3 +192,4 @@ def retry(
 def register(app: typer.Typer) -> None:
     app.command("requests")(requests)
     app.command("retry")(retry)
+    app.command("deliveries")(deliveries)

@@ -81,6 +81,12 @@ class Metrics:
         self.sync_requests = Counter(
             "copbot_directory_sync_requests", "Graph requests made by delta rounds", registry=r
         )
+        self.sends = Counter(
+            "copbot_sends",
+            "Proactive messages by kind and outcome (delivered, retrying, undeliverable)",
+            ["kind", "outcome"],
+            registry=r,
+        )
         self._refreshers: list[Refresher] = []
 
     def count_turn(self, kind: str, outcome: str, seconds: float) -> None:
@@ -91,6 +97,9 @@ class Metrics:
             self._turn_children[(kind, outcome)] = children
         children[0].inc()
         children[1].observe(seconds)
+
+    def count_send(self, kind: str, outcome: str) -> None:
+        self.sends.labels(kind, outcome).inc()
 
     def add_refresher(self, refresher: Refresher) -> None:
         self._refreshers.append(refresher)

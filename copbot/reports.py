@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, select
 
 from copbot.catalog import Catalog
+from copbot.delivery.ledger import UNREACHABLE_DAYS, unreachable_since
 from copbot.store import Database
 from copbot.store.membership_models import JoinRequest, Membership
 from copbot.store.models import Person
@@ -62,6 +63,7 @@ class AdminReport:
     pending: list[PendingRequest] = field(default_factory=list)  # the oldest first
     without_primary: list[PersonWithoutPrimary] = field(default_factory=list)  # the latest first
     people: int = 0  # everyone who talked to the bot
+    unreachable: int = 0  # people the bot could not write to lately (UNREACHABLE_DAYS)
 
     @property
     def members(self) -> int:
@@ -167,4 +169,12 @@ async def build_report(
         )
         for p in lonely
     ]
-    return AdminReport(at=now, cops=cops, pending=pending, without_primary=without, people=people)
+    unreachable = await unreachable_since(db, now - timedelta(days=UNREACHABLE_DAYS))
+    return AdminReport(
+        at=now,
+        cops=cops,
+        pending=pending,
+        without_primary=without,
+        people=people,
+        unreachable=len(unreachable),
+    )

@@ -15,6 +15,7 @@ from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from copbot.store import Database
+from copbot.store.delivery_models import Delivery
 from copbot.store.followup_models import MeetingFeedback
 from copbot.store.import_models import ImportRowProgress
 from copbot.store.meetings_models import MeetingFollower, MeetingPost, MeetingQuestion
@@ -39,6 +40,7 @@ class PurgeReport:
     feedback: int = 0
     meeting_posts: int = 0
     import_rows: int = 0
+    deliveries: int = 0
     inactive_people: int = 0
     audit_entries: int = 0
 
@@ -81,6 +83,7 @@ async def purge(db: Database, now: datetime, policy: RetentionPolicy) -> PurgeRe
         report.import_rows = await _delete(
             session, ImportRowProgress, ImportRowProgress.updated_at < cutoff
         )
+        report.deliveries = await _delete(session, Delivery, Delivery.updated_at < cutoff)
         report.inactive_people = await _purge_inactive_people(session, cutoff)
         report.audit_entries = await _delete(
             session, AuditEntry, AuditEntry.at < now - timedelta(days=policy.audit_days)

@@ -10,6 +10,7 @@ from typing import Any
 from copbot.admins import Admins
 from copbot.catalog import Catalog, Community
 from copbot.clock import Clock
+from copbot.delivery.ledger import DeliveryLedger
 from copbot.directory import Directory
 from copbot.finder import Finder
 from copbot.glossary import Glossary
@@ -64,6 +65,7 @@ class Services:
     glossary: Glossary
     membership: MembershipService
     meetings: Meetings
+    deliveries: DeliveryLedger  # every proactive message's outcome
     # Contributions features register in their `setup(services)`.
     readiness: list[ReadinessCheck] = field(default_factory=list)
     details_contributors: list[DetailsContributor] = field(default_factory=list)

@@ -1,4 +1,5 @@
-"""One call for the composition root: settings values in, a ready ``GraphDirectory`` out."""
+"""One call for the composition root: settings values in, a ready ``GraphDirectory`` out (and,
+from the same credential, the Teams-side clients such as ``GraphAppInstaller``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from .client import DEFAULT_GRAPH_BASE_URL, RetryPolicy, graph_scope
 from .credentials import DEFAULT_AUTHORITY_HOST, MsalClientCredential
 from .delta import GraphGroupDelta
 from .directory import GraphDirectory
+from .installs import GraphAppInstaller
 from .teams import GraphTeamMembers
 
 
@@ -55,3 +57,23 @@ def graph_directory_from_settings(
         scope=graph_scope(graph_base_url),
     )
     return GraphDirectory.create(credential, graph_base_url, retry=retry, timeout=timeout)
+
+
+def graph_installer_from_settings(
+    *,
+    tenant_id: str,
+    client_id: str,
+    client_secret: str,
+    authority_host: str = DEFAULT_AUTHORITY_HOST,
+    graph_base_url: str = DEFAULT_GRAPH_BASE_URL,
+    timeout: float = 30.0,
+) -> GraphAppInstaller:
+    """The app installer on Graph; ``await installer.aclose()`` at shutdown."""
+    credential = MsalClientCredential(
+        tenant_id,
+        client_id,
+        client_secret,
+        authority_host=authority_host,
+        scope=graph_scope(graph_base_url),
+    )
+    return GraphAppInstaller.create(credential, graph_base_url, timeout=timeout)

@@ -4,8 +4,14 @@ before its announcements fail)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+
 from copbot.catalog import Catalog, Community
 from copbot.store import Database, people
+from copbot.store.meetings_models import MeetingPost
 
 
 class Channels:
@@ -41,3 +47,42 @@ class Channels:
             if await people.get_reference(self.db, key) is not None:
                 return True
         return False
+
+    async def failed_posts(self, since: datetime) -> list[dict[str, Any]]:
+        """Meeting posts due since then that did not go out: failing (tried again while the
+        meeting has not started) or given up after being tried; as `copbot deliveries` rows."""
+        async with self.db.session() as session:
+            rows = (
+                await session.scalars(
+                    select(MeetingPost)
+                    .where(
+                        MeetingPost.due_at >= since,
+                        or_(
+                            MeetingPost.status == "failed",
+                            and_(MeetingPost.status == "skipped", MeetingPost.attempts > 0),
+                        ),
+                    )
+                    .order_by(MeetingPost.due_at)
+                )
+            ).all()
+        return [
+            {
+                "kind": f"meeting_{row.kind}",
+                "subject": f"cop:{row.cop_id}",
+                "recipient": row.recipient or "the CoP's channel",
+                "state": "retrying" if row.status == "failed" else "undeliverable",
+                "reason": row.reason,
+                "attempts": row.attempts,
+                "first_tried_at": row.claimed_at,
+                "updated_at": row.claimed_at,
+            }
+            for row in rows
+        ]
+
+    async def failed_posts_per_cop(self, since: datetime) -> dict[str, int]:
+        """How many meeting posts of each CoP did not go out lately (for /readyz)."""
+        counts: dict[str, int] = {}
+        for row in await self.failed_posts(since):
+            cop = str(row["subject"]).removeprefix("cop:")
+            counts[cop] = counts.get(cop, 0) + 1
+        return counts

@@ -7,16 +7,17 @@ It depends on ports only: `copbot.notifier.Notifier` (how a message reaches Team
 functions (`ApprovalCards`, `WelcomeCards`: the modules `cards.approval` and `cards.membership`,
 passed in by app.py), so it never imports Teams code.
 
-What a send ends in (every send goes through `_send` / `_update`):
-- delivered: the Notifier returned a `SentMessage`; an approval card is recorded
-  (`approval_cards`, with its activity id) so that it can be updated after the decision;
-- `DeliveryDeferred` (throttled, Teams down): the outbox tries again, after Teams' Retry-After
-  when it gave one, else with the backoff of `copbot.work.policy`;
-- `Undeliverable` (the bot may not write there): the item fails with Teams' reason; for an
-  approval card the failure is audited (`membership.card_undeliverable`) and the requester is told
-  their request waits (once per request, whatever the number of cards that failed).
-Issue 11 extends exactly these two functions: outcomes recorded per card, reaching people through
-an app install on `Undeliverable`, escalation when no focal point is reachable.
+What a send ends in (every send goes through `_send` / `_update`, i.e.
+`copbot.delivery.outcome.attempt`, which records it in the delivery ledger):
+- delivered: the Notifier returned a `SentMessage` with Teams' activity id; an approval card is
+  recorded (`approval_cards`) so that it can be updated after the decision (a card that never
+  arrived has no row, so no update of it is ever attempted);
+- `DeliveryDeferred` (throttled, Teams down): `retrying`; the outbox tries again, after Teams'
+  Retry-After when it gave one, else with the backoff of `copbot.work.policy`;
+- `Undeliverable` (the bot may not write there, also after installing the app for the person:
+  `copbot.delivery.reach`): `undeliverable` with Teams' reason; for an approval card the failure
+  is audited (`membership.card_undeliverable`) and a reach check is queued
+  (`copbot.membership.unreached`: escalate at once, tell the requester).
 
 Idempotent, as outbox handlers must be: a card already recorded for (request, recipient, purpose)
 is not sent again; a card whose request was decided before it went out is not sent at all; a card
@@ -37,14 +38,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from copbot.admins import Admins
 from copbot.catalog import Catalog, Community
+from copbot.delivery.ledger import DeliveryLedger, Message
+from copbot.delivery.outcome import attempt, attempt_update, gave_up
 from copbot.i18n import Lang, lang_from_locale, t
 from copbot.membership import audience
 from copbot.membership.model import (
     CHANNEL_PREFIX,
+    FOR_ESCALATION,
+    FOR_REMINDER,
     FOR_REQUEST,
     NOTIFY_REQUESTER,
     REJECTED,
     SEND_CARD,
+    UNREACHED,
     UPDATE_CARD,
     WAITING,
     WELCOME,
@@ -57,6 +63,13 @@ from copbot.notifier import DeliveryDeferred, Notifier, SentMessage, Undeliverab
 from copbot.store import people
 from copbot.store.membership_models import ApprovalCard
 from copbot.work.outbox import Outbox, PermanentFailure, Retry
+
+# The ledger's kind of each card purpose (and /metrics' `kind` label).
+CARD_KINDS = {
+    FOR_REQUEST: "approval_card",
+    FOR_REMINDER: "reminder_card",
+    FOR_ESCALATION: "escalation_card",
+}
 
 log = structlog.get_logger(__name__)
 
@@ -110,13 +123,14 @@ class CardDelivery:
     notifier: Notifier
     approval_cards: ApprovalCards
     welcome_cards: WelcomeCards
+    ledger: DeliveryLedger
     next_meeting: NextMeeting = no_meetings
     skills_profile_url: str = ""
 
     def register(self, outbox: Outbox) -> None:
         outbox.register(SEND_CARD, self.send_card, on_failed=self._card_undeliverable)
-        outbox.register(UPDATE_CARD, self.update_card)
-        outbox.register(NOTIFY_REQUESTER, self.notify_requester)
+        outbox.register(UPDATE_CARD, self.update_card, on_failed=self._update_failed)
+        outbox.register(NOTIFY_REQUESTER, self.notify_requester, on_failed=self._notify_failed)
 
     # -- the approval card, as each viewer sees it ------------------------------------------
     async def approval_card(
@@ -165,7 +179,8 @@ class CardDelivery:
             return  # decided (or withdrawn) before this card went out: nothing to ask any more
         lang = await self._lang_of(recipient)
         card = await self.approval_card(request, lang, actionable=True, purpose=purpose)
-        sent = await self._send("approval card", recipient, card=card)
+        message = card_message(request_id, recipient, purpose)
+        sent = await self._send(message, f"{purpose} card", card=card)
         await self._card_sent(request_id, recipient, purpose, sent)
         log.info("membership.card_sent", request_id=request_id, purpose=purpose)
 
@@ -216,17 +231,38 @@ class CardDelivery:
     async def _card_undeliverable(
         self, session: AsyncSession, payload: dict[str, Any], reason: str
     ) -> None:
-        """A card could not be delivered for good: audit it, tell the requester they wait."""
+        """A card could not be delivered for good: audit it, and look (once that is committed)
+        whether anyone who may decide has the request at all."""
         request_id = str(payload["request_id"])
+        recipient = str(payload["recipient"])
+        purpose = str(payload.get("purpose") or FOR_REQUEST)
+        await gave_up(self.ledger, session, card_message(request_id, recipient, purpose), reason)
         self.records.audit(
             session,
             "membership.card_undeliverable",
             f"request:{request_id}",
-            recipient=str(payload["recipient"]),
+            recipient=recipient,
+            purpose=purpose,
             reason=reason[:300],
         )
         if await self.records.status_of(session, request_id) == Status.PENDING:
-            await self.queue.notify(session, request_id, WAITING)
+            await self.queue.reach_check(session, request_id, f"{recipient}:{purpose}")
+
+    async def _update_failed(
+        self, session: AsyncSession, payload: dict[str, Any], reason: str
+    ) -> None:
+        row = await session.get(ApprovalCard, int(payload["card_id"]))
+        if row is not None:
+            await gave_up(self.ledger, session, update_message(row), reason)
+
+    async def _notify_failed(
+        self, session: AsyncSession, payload: dict[str, Any], reason: str
+    ) -> None:
+        request_id = str(payload["request_id"])
+        person_id = await self.records.requester_of(session, request_id)
+        if person_id is not None:
+            message = notify_message(request_id, person_id, str(payload.get("event")))
+            await gave_up(self.ledger, session, message, reason)
 
     # -- membership.card_update -------------------------------------------------------------
     async def update_card(self, payload: dict[str, Any]) -> None:
@@ -241,8 +277,10 @@ class CardDelivery:
         card = await self.approval_card(
             request, lang, actionable=request.is_pending, purpose=row.purpose
         )
+        if not row.activity_id:
+            return  # not known to have arrived: there is nothing to update
         sent = SentMessage(row.conversation_id, row.activity_id, row.service_url)
-        await self._update("card update", sent, card)
+        await self._update(update_message(row), sent, card)
 
     # -- membership.notify ------------------------------------------------------------------
     async def notify_requester(self, payload: dict[str, Any]) -> None:
@@ -267,13 +305,16 @@ class CardDelivery:
             elif community is not None:
                 emails = ", ".join(fp.email for fp in community.focal_points)
                 text += " " + t(lang, "membership_rejected_no_reason", emails=emails)
-        elif event == WAITING:
+        elif event in (WAITING, UNREACHED):
             if not request.is_pending:
                 return
-            text = t(lang, "membership_waiting", cop=cop)
+            text = t(
+                lang, "membership_waiting" if event == WAITING else "membership_unreached", cop=cop
+            )
         else:
             return
-        await self._send(f"{event} message", request.person_id, text=text, card=card)
+        message = notify_message(request.id, request.person_id, event)
+        await self._send(message, f"{event} message", text=text, card=card)
         log.info("membership.requester_told", request_id=request.id, kind=event)
 
     async def _welcome_card(
@@ -312,22 +353,28 @@ class CardDelivery:
     # -- sending: the one place a delivery outcome is decided -------------------------------
     async def _send(
         self,
+        message: Message,
         what: str,
-        recipient: str,
         *,
         text: str | None = None,
         card: dict[str, Any] | None = None,
     ) -> SentMessage:
         """Send to a person (their object id) or a channel (`channel:<id>`)."""
-        with send_outcome(what):
+        recipient = message.recipient
+
+        async def send() -> SentMessage:
             if recipient.startswith(CHANNEL_PREFIX):
                 channel_id = recipient.removeprefix(CHANNEL_PREFIX)
                 return await self.notifier.send_to_channel(channel_id, text=text, card=card)
             return await self.notifier.send_to_person(recipient, text=text, card=card)
 
-    async def _update(self, what: str, sent: SentMessage, card: dict[str, Any]) -> None:
-        with send_outcome(what):
+        return await attempt(self.ledger, message, what, send)
+
+    async def _update(self, message: Message, sent: SentMessage, card: dict[str, Any]) -> None:
+        async def update() -> None:
             await self.notifier.update_card(sent, card)
+
+        await attempt_update(self.ledger, message, "card update", update)
 
     async def _lang_of(self, recipient: str) -> Lang:
         """A person's language as Teams last told it; channels read English."""
@@ -347,3 +394,30 @@ def send_outcome(what: str) -> Iterator[None]:
         raise PermanentFailure(f"{what}: {exc.reason}") from exc
     except DeliveryDeferred as exc:
         raise Retry(f"{what}: {exc.reason}", after=exc.retry_after) from exc
+
+
+def card_message(request_id: str, recipient: str, purpose: str) -> Message:
+    return Message(
+        key=f"card:{request_id}:{recipient}:{purpose}",
+        kind=CARD_KINDS.get(purpose, "approval_card"),
+        subject=f"request:{request_id}",
+        recipient=recipient,
+    )
+
+
+def update_message(row: ApprovalCard) -> Message:
+    return Message(
+        key=f"card-update:{row.id}",
+        kind="card_update",
+        subject=f"request:{row.request_id}",
+        recipient=row.recipient,
+    )
+
+
+def notify_message(request_id: str, person_id: str, event: str) -> Message:
+    return Message(
+        key=f"notify:{request_id}:{event}",
+        kind=event,
+        subject=f"request:{request_id}",
+        recipient=person_id,
+    )

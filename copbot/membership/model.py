@@ -41,11 +41,13 @@ FOCAL_POINT_GONE = "membership.focal_point_gone"
 # Who the audit (and a closed request) says acted when the directory sync noticed a change.
 SYNC_ACTOR = "directory-sync"
 CLOSED_REASONS = ("account_disabled", "account_deleted")  # requests the sync closed
+REACH_CHECK = "membership.reach_check"  # did any card reach someone who can decide?
 
 # Card purposes (one approval card per request, recipient and purpose).
 FOR_REQUEST, FOR_REMINDER, FOR_ESCALATION = "request", "reminder", "escalation"
-# Events told to the requester.
-WELCOME, REJECTED, WAITING = "welcome", "rejected", "waiting"
+# Events told to the requester. WAITING: no focal point could be reached, the request went to
+# the admins; UNREACHED: nobody who may decide could be reached at all.
+WELCOME, REJECTED, WAITING, UNREACHED = "welcome", "rejected", "waiting", "unreached"
 
 CHANNEL_PREFIX = "channel:"
 

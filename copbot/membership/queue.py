@@ -10,6 +10,7 @@ directory group).
 | `membership.card` | request_id, recipient, purpose | card:{request}:{recipient}:{purpose} | delivery |
 | `membership.card_update` | card_id | card-update:{card}:{status} | delivery |
 | `membership.notify` | request_id, event | notify:{request}:{event} | delivery |
+| `membership.reach_check` | request_id, told | reach:{request}:{why} | unreached |
 | `membership.add` | request_id | add:{request} | directory_work |
 | `membership.remove` | person_id, cop_id, group_key | remove:{person}:{cop}:{since} | directory_work |
 | `membership.ask_primary` | person_id, cop_id | ask-primary:{person}[:{why}] | notices |
@@ -30,6 +31,7 @@ from copbot.membership.model import (
     ASK_PRIMARY,
     FOCAL_POINT_GONE,
     NOTIFY_REQUESTER,
+    REACH_CHECK,
     REMOVE_FROM_GROUP,
     SEND_CARD,
     UPDATE_CARD,
@@ -72,17 +74,30 @@ class MembershipQueue:
 
     async def notify(
         self, session: AsyncSession, request_id: str, event: str, *, in_team: bool | None = None
-    ) -> None:
-        """Tell the requester (`WELCOME`, `REJECTED`, `WAITING`); `in_team`: the welcome's
-        person was added to the Team itself (True) or only to its group (False)."""
+    ) -> bool:
+        """Tell the requester (`WELCOME`, `REJECTED`, `WAITING`, `UNREACHED`); `in_team`: the
+        welcome's person was added to the Team itself (True) or only to its group (False).
+        False when they were told this before."""
         payload: dict[str, object] = {"request_id": request_id, "event": event}
         if in_team is not None:
             payload["in_team"] = in_team
-        await self.outbox.enqueue(
+        return await self.outbox.enqueue(
             session,
             NOTIFY_REQUESTER,
             payload,
             f"notify:{request_id}:{event}",
+        )
+
+    async def reach_check(
+        self, session: AsyncSession, request_id: str, why: str, *, told: bool = False
+    ) -> None:
+        """Look again whether the request's cards reached anyone who may decide (after a card
+        failed for good: `why` names it; `told`: the requester already knows it waits)."""
+        await self.outbox.enqueue(
+            session,
+            REACH_CHECK,
+            {"request_id": request_id, "told": told},
+            f"reach:{request_id}:{why}",
         )
 
     async def add_to_group(self, session: AsyncSession, request_id: str) -> None:

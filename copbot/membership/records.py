@@ -96,6 +96,12 @@ class MembershipRecords:
         )
 
     @staticmethod
+    async def requester_of(session: AsyncSession, request_id: str) -> str | None:
+        return await session.scalar(
+            select(JoinRequest.person_id).where(JoinRequest.id == request_id)
+        )
+
+    @staticmethod
     async def status_of(session: AsyncSession, request_id: str) -> str | None:
         return await session.scalar(select(JoinRequest.status).where(JoinRequest.id == request_id))
 

@@ -98,6 +98,8 @@ class Reminders:
                 purpose = FOR_REMINDER
             for recipient in recipients:
                 await self.queue.card(session, request_id, recipient, purpose)
+            if not recipients:  # nobody to recall it to: nothing waits in silence
+                await self.queue.reach_check(session, request_id, f"no-recipient:{purpose}")
             self.records.audit(
                 session,
                 "membership.escalated" if escalate else "membership.reminded",

@@ -1,5 +1,7 @@
-"""What is waiting, and why (`copbot requests`): pending requests, approved people not yet in
-the group (with the state of their queued add), and failed work with its reason."""
+"""What is waiting, and why (`copbot requests`): pending requests with each approval card's
+outcome (to whom, delivered / retrying / undeliverable, the reason, when) and whether anyone who
+may decide has the request at all; approved people not yet in the group (with the state of their
+queued add); failed work with its reason."""
 
 from __future__ import annotations
 
@@ -8,16 +10,24 @@ from typing import Any
 
 from sqlalchemy import select
 
-from copbot.membership.model import ADD_TO_GROUP, Status
+from copbot.catalog import Catalog
+from copbot.delivery.ledger import DELIVERED, RETRYING, DeliveryLedger
+from copbot.membership.model import ADD_TO_GROUP, SEND_CARD, Status
 from copbot.membership.records import MembershipRecords
 from copbot.store.membership_models import JoinRequest, OutboxItem
 from copbot.work.outbox import FAILED, PENDING, Outbox
+
+QUEUED = "queued"  # a card not tried yet
+# Whether a pending request reached anyone who may decide.
+REACHED, TRYING, NOBODY = "reached", "trying", "nobody"
 
 
 @dataclass(frozen=True)
 class RequestsReport:
     records: MembershipRecords
     outbox: Outbox
+    ledger: DeliveryLedger
+    catalog: Catalog
 
     async def requests_report(self) -> dict[str, list[dict[str, Any]]]:
         """Pending requests, approved ones not yet in the group, failed outbox items."""
@@ -38,14 +48,82 @@ class RequestsReport:
             ).all()
         queued = await self.outbox.items(statuses=(PENDING, FAILED))
         by_request: dict[str, OutboxItem] = {}
+        waiting_cards: dict[str, list[OutboxItem]] = {}
         for item in queued:
             if item.kind == ADD_TO_GROUP:
                 by_request[str(item.payload.get("request_id"))] = item
+            elif item.kind == SEND_CARD and item.status == PENDING:
+                waiting_cards.setdefault(str(item.payload.get("request_id")), []).append(item)
+        outcomes = await self.ledger.of_subjects([f"request:{r.id}" for r in pending])
+        pending_rows = []
+        for r in pending:
+            cards = self._cards(outcomes.get(f"request:{r.id}", []), waiting_cards.get(r.id, []))
+            pending_rows.append({**_row(r), "cards": cards, "reach": reach_of(cards)})
         return {
-            "pending": [_row(r) for r in pending],
+            "pending": pending_rows,
             "approved_not_added": [{**_row(r), **_item(by_request.get(r.id))} for r in approved],
             "failed": [_item(i) for i in queued if i.status == FAILED],
         }
+
+    def _cards(self, outcomes: list[Any], waiting: list[OutboxItem]) -> list[dict[str, Any]]:
+        """Each approval card of a request: its recipient, purpose, state, reason and when."""
+        cards = []
+        seen = set()
+        for outcome in outcomes:
+            if not outcome.kind.endswith("_card"):
+                continue
+            seen.add(outcome.key)
+            cards.append(
+                {
+                    "recipient": outcome.recipient,
+                    "to": self._name_of(outcome.recipient),
+                    "purpose": outcome.key.rsplit(":", 1)[-1],
+                    "state": outcome.state,
+                    "reason": outcome.reason,
+                    "at": outcome.updated_at,
+                    "attempts": outcome.attempts,
+                }
+            )
+        for item in waiting:
+            if item.dedupe_key in seen:
+                continue
+            recipient = str(item.payload.get("recipient"))
+            cards.append(
+                {
+                    "recipient": recipient,
+                    "to": self._name_of(recipient),
+                    "purpose": str(item.payload.get("purpose")),
+                    "state": QUEUED,
+                    "reason": None,
+                    "at": item.created_at,
+                    "attempts": 0,
+                }
+            )
+        return cards
+
+    def _name_of(self, recipient: str) -> str:
+        if recipient.startswith("channel:"):
+            return f"the focal-points channel {recipient.removeprefix('channel:')}"
+        for community in self.catalog:
+            for focal_point in community.focal_points:
+                if (focal_point.aad_object_id or "").lower() == recipient.lower():
+                    return f"{focal_point.name} <{focal_point.email}>"
+        return recipient
+
+    async def unreached_requests(self) -> list[str]:
+        """Pending requests that reached nobody who may decide (for /readyz)."""
+        report = await self.requests_report()
+        return [r["request_id"] for r in report["pending"] if r["reach"] == NOBODY]
+
+
+def reach_of(cards: list[dict[str, Any]]) -> str:
+    """`reached` (someone has a card), `trying` (a card is queued or retrying), else `nobody`."""
+    states = {card["state"] for card in cards}
+    if DELIVERED in states:
+        return REACHED
+    if states & {RETRYING, QUEUED}:
+        return TRYING
+    return NOBODY
 
 
 def _row(request: JoinRequest) -> dict[str, Any]:

@@ -209,6 +209,8 @@ class JoinRequests:
                 )
                 for recipient in recipients:
                     await self.queue.card(session, request_id, recipient, FOR_REQUEST)
+                if not recipients:  # nobody to ask: escalate at once (the reply tells them)
+                    await self.queue.reach_check(session, request_id, "no-recipient", told=True)
                 if not community.focal_points_channel_id and unreachable:
                     self.records.audit(
                         session,

@@ -10,6 +10,7 @@
     membership.notices         what the directory sync tells people (notices.py)
     membership.sync            the directory sync: group rounds, people who left (sync_job.py,
                                sync.py, leavers.py); None without a directory that has delta rounds
+    membership.unreached       a request whose cards reached nobody: escalate, tell (unreached.py)
 
 The jobs talk through the database: a step writes its rows and queues the outside work it implies
 (copbot/membership/queue.py) in one transaction; `delivery` and `directory_work` do that work as
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from copbot.admins import Admins
 from copbot.catalog import Catalog
 from copbot.clock import Clock
+from copbot.delivery.ledger import DeliveryLedger
 from copbot.directory import Accounts, Directory, GroupDelta, TeamMembers
 from copbot.membership.decisions import Decisions
 from copbot.membership.delivery import (
@@ -44,6 +46,7 @@ from copbot.membership.reports import RequestsReport
 from copbot.membership.requests import JoinRequests
 from copbot.membership.sync import GroupSync, SyncObserver, SyncSettings
 from copbot.membership.sync_job import DirectorySyncJob
+from copbot.membership.unreached import Unreached
 from copbot.notifier import Notifier
 from copbot.store import Database
 from copbot.work.outbox import Outbox
@@ -58,6 +61,7 @@ class MembershipService:
     delivery: CardDelivery
     directory_work: DirectoryWork
     reports: RequestsReport
+    unreached: Unreached
     notices: SyncNotices | None = None
     sync: DirectorySyncJob | None = None
 
@@ -83,6 +87,7 @@ class MembershipService:
         sync_cards: SyncCards | None = None,
         sync_settings: SyncSettings | None = None,
         sync_observers: list[SyncObserver] | None = None,
+        ledger: DeliveryLedger | None = None,
     ) -> MembershipService:
         """Every job from the ports it uses; call `register(outbox)` to have its work done."""
         records = MembershipRecords(db, clock, catalog)
@@ -102,6 +107,7 @@ class MembershipService:
             )
             sync = DirectorySyncJob(groups, leavers)
         notices = SyncNotices(records, catalog, notifier, sync_cards) if sync_cards else None
+        ledger = ledger or DeliveryLedger(db, clock)
         return cls(
             requests=JoinRequests(records, catalog, directory, queue),
             decisions=Decisions(records, catalog, admins, queue),
@@ -115,13 +121,15 @@ class MembershipService:
                 notifier,
                 approval_cards,
                 welcome_cards,
+                ledger,
                 next_meeting=next_meeting,
                 skills_profile_url=skills_profile_url,
             ),
             directory_work=DirectoryWork(
                 records, catalog, directory, queue, team_members, TeamAddWarnings()
             ),
-            reports=RequestsReport(records, outbox),
+            reports=RequestsReport(records, outbox, ledger, catalog),
+            unreached=Unreached(records, catalog, admins, queue),
             notices=notices,
             sync=sync,
         )
@@ -132,3 +140,4 @@ class MembershipService:
         self.delivery.register(outbox)
         if self.notices is not None:
             self.notices.register(outbox)
+        self.unreached.register(outbox)

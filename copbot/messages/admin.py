@@ -58,6 +58,19 @@ MESSAGES = {
         "fr": "… et {count} de plus : `copbot report` les liste toutes.",
         "es": "… y {count} más: `copbot report` las muestra todas.",
     },
+    "admin_unreachable": {
+        "en": "**The bot cannot reach {count} people** through Teams (their last message in 30 "
+        "days was undeliverable): `copbot deliveries` says why.",
+        "fr": "**Le bot ne peut pas joindre {count} personnes** dans Teams (leur dernier message "
+        "en 30 jours n'a pas pu être remis) : `copbot deliveries` dit pourquoi.",
+        "es": "**El bot no puede contactar a {count} personas** en Teams (su último mensaje en 30 "
+        "días no se pudo entregar): `copbot deliveries` explica por qué.",
+    },
+    "admin_unreachable_none": {
+        "en": "The bot reached everyone it wrote to in the last 30 days.",
+        "fr": "Le bot a joint toutes les personnes à qui il a écrit ces 30 derniers jours.",
+        "es": "El bot contactó a todas las personas a las que escribió en los últimos 30 días.",
+    },
     "admin_refresh": {"en": "Refresh", "fr": "Actualiser", "es": "Actualizar"},
     "admin_report_fallback": {
         "en": "CoP Bot report: {members} members, {primaries} with it as primary CoP, {pending} "

@@ -217,12 +217,29 @@ MESSAGES = {
     },
     "membership_waiting": {
         "en": "Your request to join {cop} is saved, but I cannot reach its focal points through "
-        "Teams right now. It stays open, and the CoP Bot admins can see it.",
+        "Teams right now. I have passed it to the CoP Bot admins, who can decide too. It stays "
+        "open, and I'll tell you as soon as someone decides.",
         "fr": "Votre demande pour rejoindre {cop} est enregistrée, mais je ne peux pas joindre ses "
-        "points focaux dans Teams pour le moment. Elle reste ouverte et les administrateurs de "
-        "CoP Bot la voient.",
+        "points focaux dans Teams pour le moment. Je l'ai transmise aux administrateurs de "
+        "CoP Bot, qui peuvent aussi décider. Elle reste ouverte et je vous préviens dès qu'une "
+        "décision est prise.",
         "es": "Su solicitud para unirse a {cop} está guardada, pero ahora no puedo contactar a sus "
-        "puntos focales en Teams. Sigue abierta y los administradores de CoP Bot pueden verla.",
+        "puntos focales en Teams. La he transmitido a los administradores de CoP Bot, que "
+        "también pueden decidir. Sigue abierta y le avisaré en cuanto alguien decida.",
+    },
+    "membership_unreached": {
+        "en": "Your request to join {cop} is saved, but right now I cannot reach anyone who can "
+        "decide on it through Teams: neither its focal points nor the CoP Bot admins. It stays "
+        "open, the CoP Bot team sees it in its reports, and I'll tell you as soon as someone "
+        "decides.",
+        "fr": "Votre demande pour rejoindre {cop} est enregistrée, mais pour le moment je ne peux "
+        "joindre dans Teams personne qui puisse en décider : ni ses points focaux, ni les "
+        "administrateurs de CoP Bot. Elle reste ouverte, l'équipe de CoP Bot la voit dans ses "
+        "rapports, et je vous préviens dès qu'une décision est prise.",
+        "es": "Su solicitud para unirse a {cop} está guardada, pero ahora no puedo contactar en "
+        "Teams a nadie que pueda decidir: ni a sus puntos focales ni a los administradores de "
+        "CoP Bot. Sigue abierta, el equipo de CoP Bot la ve en sus informes y le avisaré en "
+        "cuanto alguien decida.",
     },
     # -- my communities ---------------------------------------------------------------------
     "membership_mine_title": {

@@ -66,6 +66,7 @@ class LocalGroupMember(Base):
 # Feature tables live in their own modules; importing them here registers them with Base.metadata
 # (Alembic and the tests read it). Keep one line per module.
 from copbot.store import (  # noqa: E402, F401
+    delivery_models,
     followup_models,
     import_models,
     meetings_models,

@@ -57,6 +57,23 @@ class PacedNotifier:
             self.pace.rename(thread, chat)
         return sent
 
+    async def send_in_chat(
+        self,
+        person_id: str,
+        chat_id: str,
+        *,
+        text: str | None = None,
+        card: dict[str, Any] | None = None,
+    ) -> SentMessage:
+        """The 1:1 chat Graph named after installing the app (copbot.delivery.reach)."""
+        send_in_chat = self.notifier.send_in_chat  # type: ignore[attr-defined]
+        thread = thread_of(chat_id)
+        sent = await self._guarded(
+            thread, lambda: send_in_chat(person_id, chat_id, text=text, card=card)
+        )
+        self._chats[person_id] = thread
+        return sent
+
     async def send_to_channel(
         self, channel_id: str, *, text: str | None = None, card: dict[str, Any] | None = None
     ) -> SentMessage:

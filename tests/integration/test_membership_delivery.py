@@ -141,24 +141,70 @@ async def test_a_focal_points_channel_gets_the_card_in_the_channel(world: World)
     assert "Land, Housing and Shelter (LHS)" in card_text(card)
 
 
-async def test_an_undeliverable_card_fails_with_the_reason_and_the_requester_is_told_once(
+async def test_cards_that_reach_no_focal_point_go_to_the_admins_at_once_and_the_requester_is_told(
     world: World,
 ) -> None:
     world.teams.refusals[BRUNO].append(NOT_IN_ROSTER)
     world.teams.refusals[CARMEN].append(NOT_IN_ROSTER)
     request_id = await world.ask("UBS")
-    cards = await world.items("membership.card")
+    cards = [c for c in await world.items("membership.card") if c.payload["purpose"] == "request"]
     assert [c.status for c in cards] == ["failed", "failed"]
     assert all("BotNotInConversationRoster" in (c.last_error or "") for c in cards)
     assert all(c.attempts == 1 for c in cards)  # refused for good: not tried again
     entries = await audit.entries(world.db, actions=["membership.card_undeliverable"])
     assert sorted(e.details["recipient"] for e in entries) == sorted([BRUNO, CARMEN])
     assert all("not part of the conversation roster" in e.details["reason"] for e in entries)
+    # escalated at once, not after REQUEST_ESCALATION_DAYS
+    [escalation] = world.teams.approval_cards_to(ERIN)
+    assert "Alice Wanjiru" in card_text(escalation)
     [told] = world.teams.texts_to(ALICE.id)
     assert "I cannot reach its focal points through Teams" in told
+    assert "passed it to the CoP Bot admins" in told
     report = await world.membership.reports.requests_report()
-    assert [r["request_id"] for r in report["pending"]] == [request_id]
+    [pending] = report["pending"]
+    assert pending["request_id"] == request_id and pending["reach"] == "reached"
+    states = {(c["recipient"], c["purpose"]): c["state"] for c in pending["cards"]}
+    assert states == {
+        (BRUNO, "request"): "undeliverable",
+        (CARMEN, "request"): "undeliverable",
+        (ERIN, "escalation"): "delivered",
+    }
+    assert all(
+        "not part of the conversation roster" in c["reason"]
+        for c in pending["cards"]
+        if c["state"] == "undeliverable"
+    )
     assert [f["kind"] for f in report["failed"]] == ["membership.card", "membership.card"]
+
+
+async def test_when_no_admin_is_reachable_either_the_request_says_nobody_and_the_requester_knows(
+    world: World,
+) -> None:
+    for person in (BRUNO, CARMEN, ERIN):
+        world.teams.refusals[person].append(NOT_IN_ROSTER)
+    request_id = await world.ask("UBS")
+    await world.outbox.drain()
+    told = world.teams.texts_to(ALICE.id)
+    assert len(told) == 2  # waiting (sent to the admins), then: nobody can be reached
+    assert "neither its focal points nor the CoP Bot admins" in told[1]
+    report = await world.membership.reports.requests_report()
+    [pending] = report["pending"]
+    assert pending["reach"] == "nobody"
+    assert {c["state"] for c in pending["cards"]} == {"undeliverable"}
+    assert await world.membership.reports.unreached_requests() == [request_id]
+    [entry] = await audit.entries(world.db, actions=["membership.unreached"])
+    assert entry.subject == f"request:{request_id}"
+
+
+async def test_one_focal_point_reached_is_enough_no_escalation_no_waiting_message(
+    world: World,
+) -> None:
+    world.teams.refusals[BRUNO].append(NOT_IN_ROSTER)
+    await world.ask("UBS")
+    await world.outbox.drain()
+    assert len(world.teams.approval_cards_to(CARMEN)) == 1
+    assert world.teams.approval_cards_to(ERIN) == []
+    assert world.teams.texts_to(ALICE.id) == []
 
 
 async def test_a_deferred_card_waits_for_teams_retry_after_then_goes_once(world: World) -> None:

@@ -23,7 +23,7 @@ from copbot.store.db import MIGRATIONS_DIR
 from tests.support import postgres
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
-HEAD = "0007_mseries"
+HEAD = "0008_delivery"
 
 
 def script(location: Path = MIGRATIONS_DIR) -> ScriptDirectory:
