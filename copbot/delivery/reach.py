@@ -97,6 +97,11 @@ class ReachingNotifier:
     async def update_card(self, sent: SentMessage, card: dict[str, Any]) -> None:
         await self.notifier.update_card(sent, card)
 
+    async def reply_in_thread(
+        self, sent: SentMessage, *, text: str | None = None, card: dict[str, Any] | None = None
+    ) -> SentMessage:
+        return await self.notifier.reply_in_thread(sent, text=text, card=card)
+
     # -- installing -------------------------------------------------------------------------
     @staticmethod
     def _cured_by_install(exc: Undeliverable) -> bool:
