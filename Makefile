@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PLAYGROUND := tools/playground
 VALIDATORS := tools/validators
 
-.PHONY: run test lint format install playground validators chromium clean
+.PHONY: run test lint format install playground validators chromium clean screenshots
 
 LOCALE ?= en-US
 
@@ -18,6 +18,11 @@ test: install playground validators chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# What staff, focal points and admins see, from the Playground in headless Chromium, into
+# docs/images/ (README.md and docs/admin.md show them): run after changing a card, commit the PNGs.
+screenshots: install playground chromium
+	$(BIN)/pytest tests/e2e/screenshots.py -q -p no:cacheprovider
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -24,6 +24,7 @@ from bot.features import FEATURES, build_router
 from bot.proactive import BotNotifier
 from bot.route import InboundPolicy
 from bot.web import Components
+from bot.web import close_components as close_components  # for the CLI commands
 from bot.web import create_web_app as web_app
 from cards import approval as approval_cards
 from cards import meetings as meeting_cards

@@ -18,7 +18,6 @@ from bot import references
 from bot.actions import InvalidActionData
 from bot.router import Router, UnknownAction
 from bot.turn import MAX_TEXT, Turn, person_id_of
-from copbot.i18n import lang_from_locale
 from copbot.services import Services
 
 log = structlog.get_logger(__name__)
@@ -33,7 +32,8 @@ class CopBot(TeamsActivityHandler):
     def __init__(self, router: Router, services: Services):
         self.router = router
         self.services = services
-        self._seen: dict[str, tuple[float, str]] = {}  # person -> (monotonic time, conversation)
+        # person -> (monotonic time, conversation, locale)
+        self._seen: dict[str, tuple[float, str, str]] = {}
         self._background: set[asyncio.Task[None]] = set()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
@@ -53,7 +53,8 @@ class CopBot(TeamsActivityHandler):
             await asyncio.gather(*list(self._background), return_exceptions=True)
 
     def _remember(self, turn_context: TurnContext) -> None:
-        """Keep who talks to us and how to reach them, at most once per 10 minutes per person.
+        """Keep who talks to us and how to reach them, at most once per 10 minutes per person
+        (at once when their locale changed).
 
         The write runs beside the turn, not before it: under a burst of first contacts, SQLite
         writes queue up, and the reply must not wait for bookkeeping."""
@@ -67,12 +68,13 @@ class CopBot(TeamsActivityHandler):
         person_id = person_id_of(sender)
         if not person_id or sender.id == getattr(activity.recipient, "id", None):
             return
+        locale = activity.locale or ""  # none sent: keep the one we know
         last = self._seen.get(person_id)
         now = time.monotonic()
-        if last and last[1] == conversation.id and now - last[0] < 600:
+        # A new locale is written at once: the bot writes to people in the last one they used.
+        if last and last[1:] == (conversation.id, locale) and now - last[0] < 600:
             return
-        self._seen[person_id] = (now, conversation.id)
-        locale = activity.locale or lang_from_locale(activity.locale)
+        self._seen[person_id] = (now, conversation.id, locale)
         write = references.remember_person(
             self.services, person_id, sender.name or "", locale, activity
         )
@@ -213,7 +215,7 @@ class CopBot(TeamsActivityHandler):
                 self.services,
                 turn.user_id,
                 turn.user_name,
-                turn_context.activity.locale or turn.lang,
+                turn_context.activity.locale or "",
                 turn_context.activity,
                 email,
             )

@@ -28,7 +28,15 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("copbot.app")
 
-__all__ = ["COMPONENTS", "Components", "create_web_app", "healthz", "metrics_endpoint", "readyz"]
+__all__ = [
+    "COMPONENTS",
+    "Components",
+    "close_components",
+    "create_web_app",
+    "healthz",
+    "metrics_endpoint",
+    "readyz",
+]
 
 
 @dataclass
@@ -134,9 +142,17 @@ async def _startup(app: web.Application) -> None:
 
 
 async def _cleanup(app: web.Application) -> None:
-    components = app[COMPONENTS]
+    await close_components(app[COMPONENTS])
+    log.info("app.stopped")
+
+
+async def close_components(components: Components, *, started: bool = True) -> None:
+    """Close what the components hold open (HTTP sessions of the connector and Graph, the
+    outbox, the database): the server at shutdown, and each CLI command that built them
+    (`started=False`: the scheduler never ran)."""
     await components.bot.settle()
-    components.runner.shutdown()
+    if started:
+        components.runner.shutdown()
     await components.adapter.bot_framework_authentication.close()
     await components.services.outbox.close()  # let in-flight work finish
     close_directory = getattr(components.services.directory, "aclose", None)
@@ -149,4 +165,3 @@ async def _cleanup(app: web.Application) -> None:
     if close_installer is not None:
         await close_installer()
     await components.services.db.dispose()
-    log.info("app.stopped")

@@ -148,6 +148,7 @@ def admin_report_card(
                         "admin_pending_line",
                         name=esc(p.name or p.person_id),
                         cop=catalog.localized_name(p.cop_id, lang),
+                        role=t(lang, f"membership_pending_as_{p.role}"),
                         age=age_text(p.age, lang),
                     )
                     for p in shown

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from cards.elements import Markdown, card, facts, heading, text
+from cards.elements import Markdown, card, card_date, card_time, facts, heading, text
 from cards.elements import escape as esc
-from cards.membership import card_date, card_time, cop_name
+from cards.membership import cop_name
 from copbot.catalog import Community
 from copbot.i18n import Lang, t
 from copbot.membership.model import (

@@ -16,7 +16,7 @@ from cards.elements import (
     trusted,
 )
 from copbot.catalog import Catalog, Community
-from copbot.i18n import Lang, t
+from copbot.i18n import Lang, colon, t
 
 
 def _focal_point_names(community: Community) -> str:
@@ -42,7 +42,7 @@ def community_list_card(catalog: Catalog, lang: Lang) -> dict[str, Any]:
                     text(_title(community, lang)),
                     text(community.lead.get(lang), spacing="Small"),
                     text(
-                        f"{t(lang, 'focal_points')}: {_focal_point_names(community)}",
+                        colon(lang, t(lang, "focal_points"), _focal_point_names(community)),
                         subtle=True,
                         spacing="Small",
                     ),

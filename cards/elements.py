@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from copbot.i18n import Lang, t
 from copbot.markup import Markdown, escape, plain, trusted
+from copbot.meetings.dates import format_short_date, local, time_with_utc
 
 __all__ = ["Markdown", "escape", "plain", "trusted"]  # cards escape with the one boundary
 
@@ -112,3 +115,36 @@ def open_url(title: str, url: str) -> Element:
 def bullet_list(lines: list[str]) -> Element:
     """One item per line; a line that is not `Markdown` is escaped."""
     return text(Markdown("\n").join(Markdown("- ") + line for line in lines))
+
+
+# -- times: in the reader's zone (Adaptive Cards DATE()/TIME(), TextBlocks only) ---------------
+
+
+def card_date(when: datetime) -> str:
+    """A date each reader sees in their own locale (Adaptive Cards text function)."""
+    return "{{DATE(" + when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") + ", SHORT)}}"
+
+
+def card_time(when: datetime) -> str:
+    return "{{TIME(" + when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") + ")}}"
+
+
+def reader_time(when: datetime, time_zone: str, lang: Lang) -> Markdown:
+    """'{{DATE()}} {{TIME()}} your time · 10:00 Nairobi time (07:00 UTC)': Teams shows the first
+    part in the reader's zone and format; the second names its zone, for clients that show
+    DATE()/TIME() in another zone or not at all (the Playground shows the browser's zone, unnamed).
+    """
+    return t(
+        lang,
+        "dates_reader_time",
+        reader=trusted(f"{card_date(when)} {card_time(when)}"),
+        zoned=trusted(
+            f"{format_short_date(local(when, time_zone), lang)}, "
+            f"{time_with_utc(when, time_zone, lang)}"
+        ),
+    )
+
+
+def your_time(when: datetime, lang: Lang) -> Markdown:
+    """'Your time: {{DATE()}} {{TIME()}}', beside a time that names its zone."""
+    return t(lang, "dates_your_time", reader=trusted(f"{card_date(when)} {card_time(when)}"))

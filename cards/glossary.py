@@ -8,7 +8,7 @@ from typing import Any
 from cards.elements import action_set, card, container, heading, submit, text
 from copbot.catalog import Catalog
 from copbot.glossary import Term
-from copbot.i18n import Lang, t
+from copbot.i18n import Lang, colon, t
 from copbot.markup import Markdown, escape, plain
 
 
@@ -32,7 +32,7 @@ def glossary_card(terms: list[Term], asked: str, catalog: Catalog, lang: Lang) -
             heading(escape(written)),
             text(t(lang, "glossary_means", abbreviation=written, meaning=meaning)),
         ]
-        lines.append(f"{plain(escape(written))}: {plain(escape(meaning))}")
+        lines.append(colon(lang, plain(escape(written)), plain(escape(meaning))))
         if term.community:
             items.append(text(t(lang, "glossary_is_community"), spacing="Small"))
         if term.note is not None:

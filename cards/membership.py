@@ -8,15 +8,17 @@ own time zone and format.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from cards.elements import (
     action_set,
     card,
+    card_date,
     container,
     heading,
     open_url,
+    reader_time,
     submit,
     text,
 )
@@ -35,15 +37,6 @@ LEAVE = "membership.leave"
 MAKE_PRIMARY = "membership.make_primary"
 CANCEL = "membership.cancel"
 MINE = "membership.mine"
-
-
-def card_date(when: datetime) -> str:
-    """A date each reader sees in their own locale (Adaptive Cards text function)."""
-    return "{{DATE(" + when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") + ", SHORT)}}"
-
-
-def card_time(when: datetime) -> str:
-    return "{{TIME(" + when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") + ")}}"
 
 
 def as_role(role: Role | str, lang: Lang) -> str:
@@ -209,6 +202,7 @@ def my_communities_card(mine: MyCommunities, catalog: Catalog, lang: Lang) -> di
                                 lang,
                                 "membership_mine_pending_item",
                                 cop=name,
+                                role=t(lang, f"membership_pending_as_{request.role.value}"),
                                 date=card_date(request.created_at),
                             )
                         ),
@@ -241,9 +235,11 @@ def leave_confirm_card(
     actions: list[dict[str, Any]] = []
     if was_primary and others:
         body.append(text(t(lang, "membership_leave_primary_text", cop=cop)))
+        names = ", ".join(other.display_name(lang) for other in others)
+        body.append(text(t(lang, "membership_leave_choose", names=names)))  # buttons say "UBS"
         actions += [
             submit(
-                t(lang, "membership_button_leave_new_primary", cop=other.display_name(lang)),
+                t(lang, "membership_button_leave_new_primary", cop=other.id),
                 LEAVE,
                 cop=community.id,
                 confirmed=True,
@@ -256,7 +252,7 @@ def leave_confirm_card(
             body.append(text(t(lang, "membership_leave_primary_only", cop=cop)))
         actions.append(
             submit(
-                t(lang, "membership_button_leave_confirm", cop=cop),
+                t(lang, "membership_button_leave_confirm", cop=community.id),
                 LEAVE,
                 cop=community.id,
                 confirmed=True,
@@ -312,7 +308,7 @@ def welcome_card(
         body.append(text(t(lang, key), subtle=not in_team))
     if next_meeting is not None:
         title, starts_at = next_meeting
-        when = f"{card_date(starts_at)} {card_time(starts_at)}"
+        when = reader_time(starts_at, community.time_zone, lang)
         body.append(text(t(lang, "membership_welcome_next_meeting", title=title, when=when)))
     body.append(text(t(lang, "membership_welcome_skills", cop=cop)))
     actions: list[dict[str, Any]] = []
@@ -325,7 +321,7 @@ def welcome_card(
         body.append(text(t(lang, "membership_welcome_cross_cutting", names=names), separator=True))
         actions += [
             submit(
-                t(lang, "membership_button_join_cop", cop=c.display_name(lang)),
+                t(lang, "membership_button_join_cop", cop=c.id),
                 JOIN,
                 cop=c.id,
                 role=Role.SECONDARY.value,

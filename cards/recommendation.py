@@ -7,7 +7,7 @@ from typing import Any
 from cards.elements import action_set, card, container, heading, submit, text
 from copbot.catalog import Catalog, Community
 from copbot.finder import Match, Recommendation
-from copbot.i18n import Lang, t
+from copbot.i18n import Lang, colon, t
 
 SHOWN = 3  # communities on the card, best first
 
@@ -40,7 +40,7 @@ def _join_buttons(community: Community, lang: Lang, *, primary: bool) -> list[di
 
 def _focal_points(community: Community, lang: Lang) -> dict[str, Any]:
     names = ", ".join(fp.name for fp in community.focal_points)
-    return text(f"{t(lang, 'focal_points')}: {names}", subtle=True, spacing="Small")
+    return text(colon(lang, t(lang, "focal_points"), names), subtle=True, spacing="Small")
 
 
 def _community(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 import traceback
 
+import structlog
 import typer
 
 app = typer.Typer(
@@ -15,6 +17,16 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _logs_on_stderr() -> None:
+    """Every command's logs go to stderr: stdout is the command's output alone (`--json` is JSON
+    alone). Commands that configure logging from the settings (`app.configure_logging`) keep
+    stderr too; this covers those that log before or without it."""
+    structlog.configure(logger_factory=structlog.PrintLoggerFactory(sys.stderr))
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+
 
 # Command modules, each calling `register(app)`.
 COMMAND_MODULES = [

@@ -409,11 +409,12 @@ def _print_report(result: AdminReport, catalog: Catalog, console: Console) -> No
     )
     for person in result.without_primary:
         others = f" (secondary: {', '.join(person.cops)})" if person.cops else ""
-        console.print(
-            f"  {person.name or '-'} <{person.email or '-'}> {person.person_id}, "
-            f"last seen {person.last_seen_at:%Y-%m-%d}{others}",
-            markup=False,
+        who = " ".join(
+            part
+            for part in (person.name, f"<{person.email}>" if person.email else "", person.person_id)
+            if part
         )
+        console.print(f"  {who}, last seen {person.last_seen_at:%Y-%m-%d}{others}", markup=False)
 
 
 def _json_value(value: Any) -> Any:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import app as composition
 from copbot.catalog import Catalog, CatalogError
+from copbot.i18n import counted
 from copbot.membership.sync_job import sync_warnings
 from copbot.store import Database, DatabaseUnavailable
 
@@ -46,7 +47,7 @@ def check_config() -> None:
     except CatalogError as exc:
         for problem in exc.problems:
             typer.secho(str(problem), fg=typer.colors.RED)
-        fail(f"{len(exc.problems) + len(problems)} problem(s) found.", 1)
+        fail(f"{counted(len(exc.problems) + len(problems), 'problem')} found.", 1)
         return
     for warning in warnings:
         typer.secho(str(warning), fg=typer.colors.YELLOW)
@@ -55,10 +56,10 @@ def check_config() -> None:
         typer.secho(f"warning: directory sync: {warning}", fg=typer.colors.YELLOW)
     warnings = [*warnings, *flagged]
     if problems:
-        fail(f"{len(problems)} problem(s) found.", 1)
+        fail(f"{counted(len(problems), 'problem')} found.", 1)
     typer.secho(
         f"OK: {len(catalog)} communities ({', '.join(catalog.ids())}) in {settings.catalog_path}"
-        + (f", {len(warnings)} warning(s)" if warnings else ""),
+        + (f", {counted(len(warnings), 'warning')}" if warnings else ""),
         fg=typer.colors.GREEN,
     )
 

@@ -52,8 +52,8 @@ def run(work: Callable[[Meetings], Awaitable[Any]], *, drain_outbox: bool = Fals
             if drain_outbox:
                 await services.outbox.drain()
             return result
-        finally:
-            await services.db.dispose()
+        finally:  # the connector's and Graph's HTTP sessions too: no "Unclosed client session"
+            await composition.close_components(components, started=False)
 
     try:
         return asyncio.run(main())

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 import app as composition
+from copbot.i18n import counted
 from copbot.package import MANIFEST_DIR, PackageValues, build_package, write_zip
 
 
@@ -57,7 +58,7 @@ def package(
         for problem in built.problems:
             typer.secho(f"error: {problem}", fg=typer.colors.RED)
         typer.secho(
-            f"{len(built.problems)} problem(s) found: {out} was not written.",
+            f"{counted(len(built.problems), 'problem')} found: {out} was not written.",
             fg=typer.colors.RED,
             err=True,
         )

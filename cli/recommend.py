@@ -25,7 +25,7 @@ import typer
 import app as composition
 from copbot.catalog import Catalog, CatalogError
 from copbot.finder import Finder, Recommendation
-from copbot.i18n import LANGS, Lang, t
+from copbot.i18n import LANGS, Lang, counted, t
 
 
 def _load() -> tuple[Catalog, Finder]:
@@ -120,7 +120,9 @@ def recommend(
     if jsonl:
         problems = run_jsonl(finder, sys.stdin, sys.stdout, sys.stderr)
         if problems:
-            typer.secho(f"{problems} line(s) could not be read.", fg=typer.colors.RED, err=True)
+            typer.secho(
+                f"{counted(problems, 'line')} could not be read.", fg=typer.colors.RED, err=True
+            )
             raise typer.Exit(1)
         return
     hint: Lang | None = lang  # type: ignore[assignment]

@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
 
 import app as composition
 from copbot.catalog import CatalogError
+from copbot.i18n import counted
 from copbot.services import Services
 from copbot.store import DatabaseUnavailable
 
@@ -25,7 +27,7 @@ def _days(since: datetime | None, now: datetime) -> str:
     if since is None:
         return ""
     days = (now - since).total_seconds() / 86400
-    return f"{days:.1f} day(s)"
+    return counted(Decimal(f"{days:.1f}"), "day")  # "1.0 days", as CLDR counts it
 
 
 def report_lines(report: dict[str, list[dict[str, Any]]], now: datetime) -> list[str]:
@@ -52,7 +54,7 @@ def report_lines(report: dict[str, list[dict[str, Any]]], now: datetime) -> list
     lines.append(f"Approved, not yet in the group ({len(approved)}):")
     for r in approved:
         state = (
-            f"outbox #{r['outbox_id']} {r['status']}, {r['attempts']} attempt(s), "
+            f"outbox #{r['outbox_id']} {r['status']}, {counted(r['attempts'], 'attempt')}, "
             f"next try {_when(r['next_attempt_at'])}"
             if r.get("outbox_id")
             else "no queued work (see the audit log)"

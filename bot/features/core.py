@@ -12,6 +12,7 @@ from bot.turn import Turn
 from cards.communities import community_details_card, community_list_card
 from cards.help import help_card
 from copbot.catalog import Community
+from copbot.i18n import t
 from copbot.services import Services
 
 # Patterns run on folded text: lower case, accents removed.
@@ -58,7 +59,16 @@ def welcome_text(turn: Turn) -> str:
 
 
 async def welcome_team(turn: Turn, services: Services) -> None:
-    await turn.reply(turn.t("welcome_team"))
+    """In the CoP's channel language, naming the CoP; a channel of no CoP is told so."""
+    data = turn.activity.channel_data or {}
+    channel = (data.get("channel") or {}).get("id") or turn.activity.conversation.id
+    team = (data.get("team") or {}).get("id") or ""
+    community = services.catalog.of_channel(channel, team)
+    if community is None:
+        await turn.reply(turn.t("welcome_team_unknown"))
+        return
+    lang = community.channel_language
+    await turn.reply(t(lang, "welcome_team", cop=community.display_name(lang)))
 
 
 async def greet(turn: Turn, services: Services) -> None:
@@ -69,7 +79,7 @@ async def greet(turn: Turn, services: Services) -> None:
 
 
 async def show_help(turn: Turn, services: Services) -> None:
-    await turn.send_card(help_card(turn.lang))
+    await turn.send_card(help_card(turn.lang, communities=services.catalog))
 
 
 async def show_list(turn: Turn, services: Services) -> None:
@@ -122,7 +132,7 @@ async def list_action(
 async def help_action(
     turn: Turn, services: Services, data: dict[str, Any]
 ) -> dict[str, Any] | None:
-    return help_card(turn.lang)
+    return help_card(turn.lang, communities=services.catalog)
 
 
 async def named_community(turn: Turn, services: Services) -> bool:
@@ -139,7 +149,7 @@ async def not_understood(turn: Turn, services: Services) -> bool:
         await show_help(turn, services)
         return True
     await turn.reply(turn.t("not_understood"))
-    await turn.send_card(help_card(turn.lang, intro_key="help_intro"))
+    await turn.send_card(help_card(turn.lang, intro_key="help_intro", communities=services.catalog))
     return True
 
 

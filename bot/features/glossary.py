@@ -86,7 +86,7 @@ async def ask(turn: Turn, services: Services) -> None:
     if await _answer(turn, services, asked, lang):
         return
     await turn.reply(t(lang, "glossary_unknown", term=escape(asked[:40])))
-    await turn.send_card(help_card(lang, intro_key="help_intro"))
+    await turn.send_card(help_card(lang, intro_key="help_intro", communities=services.catalog))
 
 
 async def explain(turn: Turn, services: Services, name: str) -> bool:

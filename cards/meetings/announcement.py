@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from cards.elements import card, container, escape, execute, facts, heading, open_url, text
+from cards.elements import (
+    card,
+    container,
+    escape,
+    execute,
+    facts,
+    heading,
+    open_url,
+    text,
+    your_time,
+)
 from cards.meetings.common import ASK, feed_url, kind_facts, status_line, title, when_facts
 from cards.meetings.followup import followup_button
 from copbot.catalog import Community
@@ -47,6 +57,7 @@ def _occurrence_card(
     if intro:
         body.append(text(intro, spacing="Small"))
     body.append(facts([*kind_facts(occ, lang), *when_facts(occ, lang)]))
+    body.append(text(your_time(occ.starts_at, lang), subtle=True))
     actions: list[dict[str, Any]] = []
     if ask and not occ.skipped:
         body += _question_box(occ, lang)
@@ -104,11 +115,12 @@ def _intro(occ: Occurrence, community: Community, lang: Lang) -> str:
 def _acknowledgement(
     question: QuestionView, lang: Lang, next_occurrence: Occurrence | None, duplicate: bool
 ) -> dict[str, Any]:
+    # Default-coloured text in a "good" container: Teams maps the container's style to each theme
+    # (light, dark, high contrast); coloured text on it would be green on green.
     lines = [
         text(
-            t(lang, "meetings_ack_duplicate" if duplicate else "meetings_ack_received"),
+            "✅ " + t(lang, "meetings_ack_duplicate" if duplicate else "meetings_ack_received"),
             weight="Bolder",
-            color="Good",
         ),
         text(f"«{escape(question.text)}»", subtle=True, spacing="Small"),
     ]

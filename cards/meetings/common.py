@@ -60,7 +60,7 @@ def when_facts(occ: Occurrence, lang: Lang) -> list[tuple[str, str]]:
         (t(lang, "meetings_label_utc"), when_utc(occ.starts_at, lang)),
         (
             t(lang, "meetings_label_duration"),
-            t(lang, "meetings_minutes", minutes=int(occ.duration.total_seconds() // 60)),
+            t(lang, "meetings_minutes", count=int(occ.duration.total_seconds() // 60)),
         ),
     ]
     if occ.theme:

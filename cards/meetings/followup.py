@@ -82,7 +82,7 @@ def followup_form_card(
     if error:
         body.append(text(error, weight="Bolder", color="Attention"))
     if notice:
-        body.append(container([text(notice, weight="Bolder", color="Good")], style="good"))
+        body.append(container([text("✅ " + notice, weight="Bolder")], style="good"))
     body += [
         big_heading(heading),
         text(t(lang, "followup_form_intro"), subtle=True, spacing="Small"),

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from copbot.catalog.schema import Community, GlossaryEntry
-from copbot.i18n import LANGS, Lang, fold
+from copbot.i18n import DEFAULT_LANG, LANGS, Lang, fold
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Catalog:
     source: str = ""
     _by_id: Mapping[str, Community] = field(default_factory=dict, repr=False)
     glossary: tuple[GlossaryEntry, ...] = ()
+    language: Lang = DEFAULT_LANG  # the organisation's default language
 
     @classmethod
     def of(
@@ -25,9 +26,10 @@ class Catalog:
         communities: Iterable[Community],
         source: str = "",
         glossary: Iterable[GlossaryEntry] = (),
+        language: Lang = DEFAULT_LANG,
     ) -> Catalog:
         items = tuple(communities)
-        return cls(items, source, {c.id: c for c in items}, tuple(glossary))
+        return cls(items, source, {c.id: c for c in items}, tuple(glossary), language)
 
     def __iter__(self) -> Iterator[Community]:
         return iter(self.communities)
@@ -43,6 +45,16 @@ class Catalog:
 
     def cross_cutting(self) -> list[Community]:
         return [c for c in self.communities if c.cross_cutting]
+
+    def of_channel(self, channel_id: str, team_id: str = "") -> Community | None:
+        """The CoP whose meetings channel (else whose team) this is."""
+        for c in self.communities:
+            if channel_id and c.channel_id == channel_id:
+                return c
+        for c in self.communities:
+            if team_id and c.team_id == team_id:
+                return c
+        return None
 
     def focal_point_of(self, aad_object_id: str) -> list[Community]:
         key = aad_object_id.lower()

@@ -178,7 +178,7 @@ def parse_catalog(text: str, source: str = "<catalog>", overlay_text: str | None
                 for loc, message in cross
             ]
         )
-    return Catalog.of(parsed.communities, source, parsed.glossary)
+    return Catalog.of(parsed.communities, source, parsed.glossary, parsed.language)
 
 
 def _where(lines: Mapping[tuple[Any, ...], int], loc: tuple[Any, ...], source: str) -> str:

@@ -11,7 +11,7 @@ from datetime import time
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from copbot import formats
-from copbot.i18n import LANGS, Lang, pick
+from copbot.i18n import DEFAULT_LANG, LANGS, Lang, pick
 
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -56,6 +56,7 @@ class FocalPoint(_Strict):
     email: str
     aad_object_id: str = ""
     unit: str = ""
+    language: Lang | None = None  # what the bot writes to them before Teams told it their locale
 
     @field_validator("email")
     @classmethod
@@ -250,6 +251,8 @@ class Community(_Strict):
     channel_language: Lang = "en"  # the language of the bot's posts in the CoP's channel
     format: str = formats.MEETING  # the format of the CoP-wide meetings (copbot.formats)
     series: list[MeetingSeries] = Field(default_factory=list)  # practice areas' own meetings
+    # The language of people of this CoP whose locale the bot has not seen yet (none: the org's).
+    language: Lang | None = None
 
     @field_validator("id")
     @classmethod
@@ -372,6 +375,7 @@ class GlossaryEntry(_Strict):
 
 class CatalogFile(_Strict):
     version: int = 1
+    language: Lang = DEFAULT_LANG  # the organisation's default language
     communities: list[Community] = Field(min_length=1)
     glossary: list[GlossaryEntry] = Field(default_factory=list)
 

@@ -72,7 +72,7 @@ class Editing:
         new_start = to_utc(local_start, occ.time_zone)
         original = occ.original_starts_at or occ.starts_at
         if abs(new_start - original) > MOVE_REACH:
-            raise MeetingsError("meetings_move_too_far", days=MOVE_REACH.days)
+            raise MeetingsError("meetings_move_too_far", count=MOVE_REACH.days)
         if new_start <= self.clock.now():
             raise MeetingsError("meetings_move_past")
         changed = await self._override(occ, by, moved_to=new_start, skipped=False)

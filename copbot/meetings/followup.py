@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from copbot.catalog import Catalog, Community
 from copbot.clock import Clock
-from copbot.i18n import Lang, lang_from_locale
+from copbot.i18n import Lang
 from copbot.meetings import claims
 from copbot.meetings.calendar import Calendar
 from copbot.meetings.claims import SENT, PostKey
@@ -379,7 +379,7 @@ class FollowUps:
             question = await session.get(MeetingQuestion, int(payload["question_id"]))
         if question is None:
             return  # purged since
-        lang = lang_from_locale(question.asker_lang)
+        lang = await person_lang(self.db, question.asker_id, community, known=question.asker_lang)
         text = self.cards.followup_asker_text(_quote(question.text), occ, community, lang)
         with _outcome("asker told"):
             await self.notifier.send_to_person(question.asker_id, text=text)
@@ -389,7 +389,7 @@ class FollowUps:
         occ, community, _row = await self._context(str(payload["occurrence_id"]))
         recipient = str(payload["recipient"])
         results = await self.feedback.results(occ.id)
-        lang = await person_lang(self.db, recipient)
+        lang = await person_lang(self.db, recipient, community)
         card = self.cards.feedback_results_card(occ, community, results, lang)
         with _outcome("feedback results"):
             await self.notifier.send_to_person(recipient, card=card)

@@ -332,7 +332,7 @@ class Posting:
             if not key.recipient:
                 raise NotSendable("no_focal_point_id")
             card = self.cards.digest_card(
-                occ, community, questions, await person_lang(self.db, key.recipient)
+                occ, community, questions, await person_lang(self.db, key.recipient, community)
             )
             return await self.notifier.send_to_person(key.recipient, card=card)
         if key.kind == NOTICE:

@@ -16,7 +16,7 @@ import structlog
 from sqlalchemy import select, update
 
 from copbot.clock import Clock
-from copbot.i18n import Lang, lang_from_locale
+from copbot.i18n import Lang
 from copbot.meetings import claims
 from copbot.meetings.calendar import Calendar
 from copbot.meetings.claims import SENT
@@ -132,7 +132,7 @@ class Questions:
         community = self.calendar.community(occ.cop_id)
         for person_id in focal_point_ids(community, occ.series):
             try:
-                lang = await person_lang(self.db, person_id)
+                lang = await person_lang(self.db, person_id, community)
                 card = self.cards.digest_card(occ, community, [question], lang, late=True)
                 await self.notifier.send_to_person(person_id, card=card)
             except Exception as exc:  # it is stored: it stays in the next digest if unanswered
@@ -225,7 +225,7 @@ class Questions:
     async def _tell_asker(self, row: MeetingQuestion) -> None:
         occ = await self.calendar.occurrence(row.occurrence_id)
         community = self.calendar.community(row.cop_id)
-        lang = lang_from_locale(row.asker_lang)
+        lang = await person_lang(self.db, row.asker_id, community, known=row.asker_lang)
         text = self.cards.answered_text(
             _quote(row.text), occ, community, row.answered_by_name, lang
         )
@@ -251,7 +251,7 @@ class Questions:
         for row in rows:
             if except_activity and row.activity_id == except_activity:
                 continue
-            lang = await person_lang(self.db, row.recipient)
+            lang = await person_lang(self.db, row.recipient, community)
             card = self.cards.digest_card(occ, community, questions, lang)
             try:
                 await self.notifier.update_card(

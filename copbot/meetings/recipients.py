@@ -1,17 +1,18 @@
 """Who receives a post, and in which language: a channel post goes to the channel of the
 occurrence's series (in the CoP's channel language), a digest to each focal point of the series (in
-the language Teams last told us for them), a notice to each follower of a practice area's series."""
+their own language: `copbot.languages`), a notice to each follower of a practice area's series."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from copbot.catalog import Catalog
-from copbot.i18n import Lang, lang_from_locale
+from copbot.catalog import Catalog, Community
+from copbot.i18n import Lang
+from copbot.languages import language_of
 from copbot.meetings.occurrences import Occurrence
 from copbot.meetings.schedule import DIGEST, NOTICE
 from copbot.meetings.series import focal_point_ids
-from copbot.store import Database, people
+from copbot.store import Database
 
 CHANNEL = ""  # the recipient of a channel post
 
@@ -33,6 +34,13 @@ def recipients(
     return (focal_point_ids(community, occurrence.series) if community else []) or [CHANNEL]
 
 
-async def person_lang(db: Database, person_id: str) -> Lang:
-    person = await people.get_person(db, person_id)
-    return lang_from_locale(person.locale if person else None)
+async def person_lang(
+    db: Database,
+    person_id: str,
+    community: Community | None = None,
+    *,
+    known: str | None = None,
+) -> Lang:
+    """The reader's language (`copbot.languages`): their last locale, their own or the CoP's
+    default."""
+    return await language_of(db, person_id, community=community, known=known)

@@ -2,6 +2,8 @@
 
 - Approval cards go to the CoP's focal-points channel if the catalog names one, else to each focal
   point with an Entra object id (their 1:1 chat with the bot).
+- A focal point asking to join their own CoP is decided by its other focal points; they approve
+  it themselves only when they are its one focal point (docs/admin.md).
 - Escalations (a request left pending too long) go to the admins.
 - Only the CoP's focal points, or admins, decide.
 """
@@ -13,20 +15,23 @@ from copbot.catalog import Community
 from copbot.membership.model import CHANNEL_PREFIX, FOR_ESCALATION
 
 
-def approval_recipients(community: Community) -> list[str]:
-    """Where a request's approval cards go: `channel:<id>` or focal points' object ids."""
+def approval_recipients(community: Community, requester_id: str = "") -> list[str]:
+    """Where a request's approval cards go: `channel:<id>` or focal points' object ids (not the
+    requester's own, unless they are the one focal point who can be reached)."""
     if community.focal_points_channel_id:
         return [f"{CHANNEL_PREFIX}{community.focal_points_channel_id}"]
-    return community.focal_point_ids()
+    ids = community.focal_point_ids()
+    others = [i for i in ids if i != requester_id.lower()]
+    return others or ids
 
 
-def reached_focal_points(community: Community) -> list[str]:
+def reached_focal_points(community: Community, requester_id: str = "") -> list[str]:
     """The names of the focal points a request reaches (all of them through a channel)."""
-    return [
-        fp.name
-        for fp in community.focal_points
-        if fp.aad_object_id or community.focal_points_channel_id
+    reached = [
+        fp for fp in community.focal_points if fp.aad_object_id or community.focal_points_channel_id
     ]
+    others = [fp for fp in reached if fp.aad_object_id != requester_id.lower()]
+    return [fp.name for fp in (others or reached)]
 
 
 def may_decide(admins: Admins, community: Community | None, actor_id: str) -> bool:

@@ -40,7 +40,8 @@ from copbot.admins import Admins
 from copbot.catalog import Catalog, Community
 from copbot.delivery.ledger import DeliveryLedger, Message
 from copbot.delivery.outcome import attempt, attempt_update, gave_up
-from copbot.i18n import Lang, lang_from_locale, t
+from copbot.i18n import Lang, t
+from copbot.languages import channel_language, language_of
 from copbot.membership import audience
 from copbot.membership.model import (
     CHANNEL_PREFIX,
@@ -177,7 +178,7 @@ class CardDelivery:
         request = await self.records.get_request(request_id)
         if request is None or not request.is_pending:
             return  # decided (or withdrawn) before this card went out: nothing to ask any more
-        lang = await self._lang_of(recipient)
+        lang = await self._lang_of(recipient, request.cop_id)
         card = await self.approval_card(request, lang, actionable=True, purpose=purpose)
         message = card_message(request_id, recipient, purpose)
         sent = await self._send(message, f"{purpose} card", card=card)
@@ -273,7 +274,7 @@ class CardDelivery:
         request = await self.records.get_request(row.request_id)
         if request is None:
             return
-        lang = await self._lang_of(row.recipient)
+        lang = await self._lang_of(row.recipient, request.cop_id)
         card = await self.approval_card(
             request, lang, actionable=request.is_pending, purpose=row.purpose
         )
@@ -288,8 +289,14 @@ class CardDelivery:
         if request is None:
             return
         event = str(payload.get("event"))
-        lang = lang_from_locale(request.lang)
         community = self.catalog.get(request.cop_id)
+        lang = await language_of(
+            self.records.db,
+            request.person_id,
+            community=community,
+            catalog=self.catalog,
+            known=request.lang,
+        )
         cop = community.display_name(lang) if community else request.cop_id
         text: str | None = None
         card: dict[str, Any] | None = None
@@ -376,12 +383,15 @@ class CardDelivery:
 
         await attempt_update(self.ledger, message, "card update", update)
 
-    async def _lang_of(self, recipient: str) -> Lang:
-        """A person's language as Teams last told it; channels read English."""
+    async def _lang_of(self, recipient: str, cop_id: str) -> Lang:
+        """The reader's language (`copbot.languages`); a focal-points channel reads the CoP's
+        channel language."""
+        community = self.catalog.get(cop_id)
         if recipient.startswith(CHANNEL_PREFIX):
-            return "en"
-        person = await people.get_person(self.records.db, recipient)
-        return lang_from_locale(person.locale) if person else "en"
+            return channel_language(community, self.catalog)
+        return await language_of(
+            self.records.db, recipient, community=community, catalog=self.catalog
+        )
 
 
 @contextmanager

@@ -94,7 +94,9 @@ class Reminders:
                 recipients = list(self.admins)
                 purpose = FOR_ESCALATION
             else:
-                recipients = approval_recipients(community) if community else []
+                recipients = (
+                    approval_recipients(community, row.person_id) if community and row else []
+                )
                 purpose = FOR_REMINDER
             for recipient in recipients:
                 await self.queue.card(session, request_id, recipient, purpose)

@@ -178,7 +178,7 @@ class JoinRequests:
         details = await self._requester_details(requester)
         now = self.records.now()
         request_id = uuid.uuid4().hex
-        recipients = approval_recipients(community)
+        recipients = approval_recipients(community, requester.id)
         unreachable = [fp for fp in community.focal_points if not fp.aad_object_id]
         try:
             async with self.records.db.session() as session:
@@ -244,5 +244,5 @@ class JoinRequests:
             await self.records.get_request(request_id),
             role,
             current_primary=current_primary,
-            focal_points_reached=reached_focal_points(community),
+            focal_points_reached=reached_focal_points(community, requester.id),
         )

@@ -26,9 +26,9 @@ MESSAGES = {
         "es": "Solicitudes de adhesión que esperan a un punto focal ({count})",
     },
     "admin_pending_line": {
-        "en": "{name}: {cop}, waiting for {age}",
-        "fr": "{name} : {cop}, en attente depuis {age}",
-        "es": "{name}: {cop}, en espera desde hace {age}",
+        "en": "{name}: {cop} as {role}, waiting for {age}",
+        "fr": "{name} : {cop} comme {role}, en attente depuis {age}",
+        "es": "{name}: {cop} como {role}, en espera desde hace {age}",
     },
     "admin_pending_none": {
         "en": "No join request is waiting.",

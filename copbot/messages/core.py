@@ -9,8 +9,8 @@ MESSAGES = {
         "fr": "Je suis CoP Bot. Je vous aide à trouver et à rejoindre les communautés de pratique "
         "(CoP) d'ONU-Habitat. Décrivez votre travail et je vous proposerai une CoP, ou tapez "
         "**aide** pour voir ce que je sais faire.",
-        "es": "Soy CoP Bot. Le ayudo a encontrar y unirse a las comunidades de práctica (CoP) de "
-        "ONU-Hábitat. Cuénteme sobre su trabajo y le sugeriré una CoP, o escriba **ayuda** para "
+        "es": "Soy CoP Bot. Le ayudo a encontrar las comunidades de práctica (CoP) de ONU-Hábitat "
+        "y a unirse a ellas. Cuénteme sobre su trabajo y le sugeriré una CoP, o escriba **ayuda** para "
         "ver lo que puedo hacer.",
     },
     "you_are_welcome": {
@@ -20,12 +20,23 @@ MESSAGES = {
     },
     "action_done": {"en": "Done.", "fr": "C'est fait.", "es": "Hecho."},
     "welcome_team": {
-        "en": "Hello! I'm CoP Bot. I will announce this Community of Practice's meetings here and "
-        "collect questions in advance. Mention me with **help** to see what I can do.",
-        "fr": "Bonjour ! Je suis CoP Bot. J'annoncerai ici les réunions de cette communauté de pratique "
-        "et recueillerai les questions à l'avance. Mentionnez-moi avec **aide** pour en savoir plus.",
-        "es": "¡Hola! Soy CoP Bot. Anunciaré aquí las reuniones de esta comunidad de práctica y "
-        "recogeré preguntas por adelantado. Mencióneme con **ayuda** para saber más.",
+        "en": "Hello! I'm CoP Bot. I will announce the meetings of {cop} here and collect "
+        "questions in advance. Mention me with **help** to see what I can do.",
+        "fr": "Bonjour ! Je suis CoP Bot. J'annoncerai ici les réunions de {cop} et recueillerai "
+        "les questions à l'avance. Mentionnez-moi avec **aide** pour en savoir plus.",
+        "es": "¡Hola! Soy CoP Bot. Anunciaré aquí las reuniones de {cop} y recogeré preguntas por "
+        "adelantado. Mencióneme con **ayuda** para saber más.",
+    },
+    "welcome_team_unknown": {
+        "en": "Hello! I'm CoP Bot. This channel is not a Community of Practice's channel in my "
+        "catalog, so I will not announce meetings here: an admin can set it as a CoP's "
+        "`channel_id`. Mention me with **help** to see what I can do.",
+        "fr": "Bonjour ! Je suis CoP Bot. Ce canal n'est celui d'aucune communauté de pratique de "
+        "mon catalogue : je n'y annoncerai donc pas de réunions. Un administrateur peut l'indiquer "
+        "comme `channel_id` d'une CoP. Mentionnez-moi avec **aide** pour en savoir plus.",
+        "es": "¡Hola! Soy CoP Bot. Este canal no es el de ninguna comunidad de práctica de mi "
+        "catálogo, así que no anunciaré reuniones aquí: un administrador puede indicarlo como "
+        "`channel_id` de una CoP. Mencióneme con **ayuda** para saber más.",
     },
     "help_title": {"en": "What I can do", "fr": "Ce que je sais faire", "es": "Lo que puedo hacer"},
     "help_intro": {
@@ -48,27 +59,66 @@ MESSAGES = {
         "es": "**comunidades**: todas las comunidades de práctica",
     },
     "help_details": {
-        "en": "**tell me about UBS**: one community in detail",
-        "fr": "**parle-moi de UBS** : une communauté en détail",
-        "es": "**háblame de UBS**: una comunidad en detalle",
+        "en": "**tell me about UBS**: one community in detail, Urban Basic Services (UBS) here",
+        "fr": "**parle-moi de UBS** : une communauté en détail, ici Services urbains de base (UBS)",
+        "es": "**háblame de UBS**: una comunidad en detalle, aquí Servicios Urbanos Básicos (UBS)",
     },
     "help_join": {
-        "en": "**join UBS**: ask to join a community (its focal point approves)",
-        "fr": "**rejoindre UBS** : demander à rejoindre une communauté (son point focal approuve)",
-        "es": "**unirme a UBS**: pedir unirse a una comunidad (su punto focal aprueba)",
+        "en": "**join UBS as my primary** or **join CC as a secondary**: ask to join a community "
+        "(its focal points approve)",
+        "fr": "**rejoindre UBS comme principale** ou **rejoindre CC comme secondaire** : demander à "
+        "rejoindre une communauté (ses points focaux approuvent)",
+        "es": "**unirme a UBS como principal** o **unirme a CC como secundaria**: pedir unirse a "
+        "una comunidad (sus puntos focales aprueban)",
+    },
+    "help_primary": {
+        "en": "**make CC my primary**: switch your primary CoP (the old one stays a secondary)",
+        "fr": "**faire de CC ma principale** : changer de CoP principale (l'ancienne reste "
+        "secondaire)",
+        "es": "**hacer CC mi principal**: cambiar de CoP principal (la anterior queda como "
+        "secundaria)",
     },
     "help_mine": {
-        "en": "**my communities**: yours, with your primary one; **leave UBS**",
-        "fr": "**mes communautés** : les vôtres, dont la principale ; **quitter UBS**",
-        "es": "**mis comunidades**: las suyas, con la principal; **salir de UBS**",
+        "en": "**my communities**: yours, with your primary one and your pending requests; "
+        "**leave UBS**",
+        "fr": "**mes communautés** : les vôtres, dont la principale, et vos demandes en attente ; "
+        "**quitter UBS**",
+        "es": "**mis comunidades**: las suyas, con la principal y sus solicitudes pendientes; "
+        "**salir de UBS**",
+    },
+    "help_questions": {
+        "en": "Questions in advance: **Ask a question** on a meeting's announcement in the CoP's "
+        "channel; the focal points get it before the meeting, and I tell you when it is answered",
+        "fr": "Questions à l'avance : **Poser une question** sur l'annonce d'une réunion dans le "
+        "canal de la CoP ; les points focaux la reçoivent avant la réunion et je vous préviens "
+        "quand elle a reçu une réponse",
+        "es": "Preguntas por adelantado: **Hacer una pregunta** en el anuncio de una reunión en el "
+        "canal de la CoP; los puntos focales la reciben antes de la reunión y le aviso cuando se "
+        "responda",
     },
     "help_calendar": {
-        "en": "**calendar**: upcoming CoP meetings; **follow LHS Finance**: a practice area's "
-        "meetings announced to you",
-        "fr": "**calendrier** : les prochaines réunions des CoP ; **suivre Finance LHS** : "
-        "l'annonce des réunions d'un domaine de pratique",
-        "es": "**calendario**: las próximas reuniones de las CoP; **seguir Finanzas LHS**: el "
-        "anuncio de las reuniones de un área de práctica",
+        "en": "**calendar**: upcoming CoP meetings, to add to your Outlook calendar; "
+        "**my calendar**: those of your communities; **UBS meetings**: one community's; "
+        "**follow LHS Finance**: a practice area's meetings announced to you",
+        "fr": "**calendrier** : les prochaines réunions des CoP, à ajouter à votre calendrier "
+        "Outlook ; **mon calendrier** : celles de vos communautés ; **réunions UBS** : celles "
+        "d'une communauté ; **suivre Finance LHS** : l'annonce des réunions d'un domaine de "
+        "pratique",
+        "es": "**calendario**: las próximas reuniones de las CoP, para añadir a su calendario de "
+        "Outlook; **mi calendario**: las de sus comunidades; **reuniones UBS**: las de una "
+        "comunidad; **seguir Finanzas LHS**: el anuncio de las reuniones de un área de "
+        "práctica",
+    },
+    "help_glossary": {
+        "en": "**what does NUA mean?**: the abbreviations staff use, written out",
+        "fr": "**que veut dire CDN ?** : les sigles employés au sein du personnel, en toutes "
+        "lettres",
+        "es": "**¿qué significa HLP?**: las siglas que usa el personal, desarrolladas",
+    },
+    "help_communities": {
+        "en": "The communities: {names}.",
+        "fr": "Les communautés : {names}.",
+        "es": "Las comunidades: {names}.",
     },
     "list_title": {
         "en": "UN-Habitat's Communities of Practice",

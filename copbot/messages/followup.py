@@ -104,9 +104,9 @@ MESSAGES = {
     },
     # -- the form (button on the announcement) -------------------------------------------------
     "followup_button_add": {
-        "en": "Focal points: add recording and summary",
-        "fr": "Points focaux : ajouter enregistrement et résumé",
-        "es": "Puntos focales: agregar grabación y resumen",
+        "en": "Add recording, summary",
+        "fr": "Enregistrement, résumé",
+        "es": "Grabación y resumen",
     },
     "followup_form_title": {
         "en": "Recording and summary of {title}, {when}",
@@ -184,10 +184,15 @@ MESSAGES = {
         "es": "Un comentario (opcional)",
     },
     "feedback_button_send": {"en": "Send feedback", "fr": "Envoyer", "es": "Enviar"},
-    "feedback_count": {
-        "en": "{count} answer(s) so far.",
-        "fr": "{count} réponse(s) pour l'instant.",
-        "es": "{count} respuesta(s) hasta ahora.",
+    "feedback_count#one": {
+        "en": "{count} answer so far.",
+        "fr": "{count} réponse pour l'instant.",
+        "es": "{count} respuesta hasta ahora.",
+    },
+    "feedback_count#other": {
+        "en": "{count} answers so far.",
+        "fr": "{count} réponses pour l'instant.",
+        "es": "{count} respuestas hasta ahora.",
     },
     "feedback_count_none": {
         "en": "No answers yet: be the first.",
@@ -204,10 +209,15 @@ MESSAGES = {
         "fr": "Avis sur {title}, {when}",
         "es": "Opiniones sobre {title}, {when}",
     },
-    "feedback_results_line": {
-        "en": "{count} answer(s), average {average}/5",
-        "fr": "{count} réponse(s), moyenne {average}/5",
-        "es": "{count} respuesta(s), media {average}/5",
+    "feedback_results_line#one": {
+        "en": "{count} answer, average {average}/5",
+        "fr": "{count} réponse, moyenne {average}/5",
+        "es": "{count} respuesta, media {average}/5",
+    },
+    "feedback_results_line#other": {
+        "en": "{count} answers, average {average}/5",
+        "fr": "{count} réponses, moyenne {average}/5",
+        "es": "{count} respuestas, media {average}/5",
     },
     "feedback_results_none": {
         "en": "No feedback was given.",

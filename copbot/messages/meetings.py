@@ -29,10 +29,15 @@ MESSAGES = {
     "meetings_label_utc": {"en": "In UTC", "fr": "En UTC", "es": "En UTC"},
     "meetings_label_duration": {"en": "Duration", "fr": "Durée", "es": "Duración"},
     "meetings_label_theme": {"en": "Theme", "fr": "Thème", "es": "Tema"},
-    "meetings_minutes": {
-        "en": "{minutes} minutes",
-        "fr": "{minutes} minutes",
-        "es": "{minutes} minutos",
+    "meetings_minutes#one": {
+        "en": "{count} minute",
+        "fr": "{count} minute",
+        "es": "{count} minuto",
+    },
+    "meetings_minutes#other": {
+        "en": "{count} minutes",
+        "fr": "{count} minutes",
+        "es": "{count} minutos",
     },
     "meetings_theme_line": {"en": "Theme: {theme}", "fr": "Thème : {theme}", "es": "Tema: {theme}"},
     "meetings_status_cancelled": {
@@ -67,9 +72,9 @@ MESSAGES = {
         "es": "Su pregunta o inquietud para la reunión",
     },
     "meetings_button_ask": {
-        "en": "Ask a question in advance",
-        "fr": "Poser une question à l'avance",
-        "es": "Hacer una pregunta por adelantado",
+        "en": "Ask a question",
+        "fr": "Poser une question",
+        "es": "Hacer una pregunta",
     },
     "meetings_button_calendar": {
         "en": "Add to calendar",
@@ -160,12 +165,20 @@ MESSAGES = {
         "fr": "Questions envoyées à l'avance",
         "es": "Preguntas enviadas por adelantado",
     },
-    "meetings_digest_intro": {
-        "en": "{title}, {when}: {count} question(s). Mark each one answered once it is: the person "
+    "meetings_digest_intro#one": {
+        "en": "{title}, {when}: {count} question. Mark it answered once it is: the person "
         "who asked is told.",
-        "fr": "{title}, {when} : {count} question(s). Marquez chacune comme répondue une fois "
+        "fr": "{title}, {when} : {count} question. Marquez-la comme répondue une fois "
         "traitée : la personne qui l'a posée en est informée.",
-        "es": "{title}, {when}: {count} pregunta(s). Marque cada una como respondida cuando lo "
+        "es": "{title}, {when}: {count} pregunta. Márquela como respondida cuando lo "
+        "esté: se avisa a quien preguntó.",
+    },
+    "meetings_digest_intro#other": {
+        "en": "{title}, {when}: {count} questions. Mark each one answered once it is: the person "
+        "who asked is told.",
+        "fr": "{title}, {when} : {count} questions. Marquez chacune comme répondue une fois "
+        "traitée : la personne qui l'a posée en est informée.",
+        "es": "{title}, {when}: {count} preguntas. Marque cada una como respondida cuando lo "
         "esté: se avisa a quien preguntó.",
     },
     "meetings_digest_late": {
@@ -242,8 +255,8 @@ MESSAGES = {
     },
     "meetings_button_subscribe_all": {
         "en": "Subscribe: all CoPs",
-        "fr": "S'abonner : toutes les CoP",
-        "es": "Suscribirse: todas las CoP",
+        "fr": "S'abonner : toutes",
+        "es": "Suscribirse: todas",
     },
     "meetings_button_subscribe_cop": {
         "en": "Subscribe: {cop}",
@@ -361,11 +374,17 @@ MESSAGES = {
         "fr": "La réunion {when} est annulée : rétablissez-la d'abord.",
         "es": "La reunión {when} está cancelada: restablézcala primero.",
     },
-    "meetings_move_too_far": {
-        "en": "A meeting can move by at most {days} days. Cancel it and add an event instead.",
-        "fr": "Une réunion peut être déplacée de {days} jours au plus. Annulez-la et ajoutez plutôt un "
-        "événement.",
-        "es": "Una reunión puede moverse como máximo {days} días. Cancélela y agregue un evento.",
+    "meetings_move_too_far#one": {
+        "en": "A meeting can move by at most {count} day. Cancel it and add an event instead.",
+        "fr": "Une réunion peut être déplacée de {count} jour au plus. Annulez-la et ajoutez "
+        "plutôt un événement.",
+        "es": "Una reunión puede moverse como máximo {count} día. Cancélela y agregue un evento.",
+    },
+    "meetings_move_too_far#other": {
+        "en": "A meeting can move by at most {count} days. Cancel it and add an event instead.",
+        "fr": "Une réunion peut être déplacée de {count} jours au plus. Annulez-la et ajoutez "
+        "plutôt un événement.",
+        "es": "Una reunión puede moverse como máximo {count} días. Cancélela y agregue un evento.",
     },
     "meetings_move_past": {
         "en": "That date and time have already passed.",

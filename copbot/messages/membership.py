@@ -117,14 +117,14 @@ MESSAGES = {
         "es": "En qué trabaja, por qué quiere unirse...",
     },
     "membership_button_join_primary": {
-        "en": "Join as my primary CoP",
-        "fr": "Rejoindre comme CoP principale",
-        "es": "Unirme como CoP principal",
+        "en": "Join as my primary",
+        "fr": "Rejoindre en principale",
+        "es": "Unirme como principal",
     },
     "membership_button_join_secondary": {
-        "en": "Join as a secondary CoP",
-        "fr": "Rejoindre comme CoP secondaire",
-        "es": "Unirme como CoP secundaria",
+        "en": "Join as a secondary",
+        "fr": "Rejoindre en secondaire",
+        "es": "Unirme como secundaria",
     },
     "membership_button_join_cop": {
         "en": "Join {cop}",
@@ -147,7 +147,7 @@ MESSAGES = {
     },
     "membership_button_confirm_primary": {
         "en": "Yes, make it my primary",
-        "fr": "Oui, en faire ma principale",
+        "fr": "Oui, ma principale",
         "es": "Sí, que sea mi principal",
     },
     "membership_button_cancel": {"en": "Cancel", "fr": "Annuler", "es": "Cancelar"},
@@ -155,7 +155,7 @@ MESSAGES = {
     "membership_welcome_title": {
         "en": "Welcome to {cop}!",
         "fr": "Bienvenue dans {cop} !",
-        "es": "¡Bienvenido/a a {cop}!",
+        "es": "¡Le damos la bienvenida a {cop}!",
     },
     "membership_welcome_text": {
         "en": "{name} approved your request. You are now in the CoP's Microsoft 365 group: its "
@@ -181,9 +181,9 @@ MESSAGES = {
         "es": "Recuerde también registrar {cop} en su perfil de competencias.",
     },
     "membership_button_skills": {
-        "en": "Open my skills profile",
-        "fr": "Ouvrir mon profil de compétences",
-        "es": "Abrir mi perfil de competencias",
+        "en": "My skills profile",
+        "fr": "Profil de compétences",
+        "es": "Perfil de competencias",
     },
     "membership_button_team": {
         "en": "Open the CoP's Team",
@@ -198,7 +198,7 @@ MESSAGES = {
     "membership_welcome_fallback": {
         "en": "Welcome to {cop}! Your request was approved.",
         "fr": "Bienvenue dans {cop} ! Votre demande a été approuvée.",
-        "es": "¡Bienvenido/a a {cop}! Su solicitud fue aprobada.",
+        "es": "¡Le damos la bienvenida a {cop}! Su solicitud fue aprobada.",
     },
     "membership_rejected": {
         "en": "{name} did not approve your request to join {cop}.",
@@ -267,10 +267,20 @@ MESSAGES = {
         "fr": "En attente des points focaux",
         "es": "En espera de los puntos focales",
     },
+    "membership_pending_as_primary": {
+        "en": "primary CoP",
+        "fr": "CoP principale",
+        "es": "CoP principal",
+    },
+    "membership_pending_as_secondary": {
+        "en": "secondary CoP",
+        "fr": "CoP secondaire",
+        "es": "CoP secundaria",
+    },
     "membership_mine_pending_item": {
-        "en": "{cop}, asked on {date}",
-        "fr": "{cop}, demandée le {date}",
-        "es": "{cop}, solicitada el {date}",
+        "en": "{cop}, as your {role}, asked on {date}",
+        "fr": "{cop}, comme {role}, demandée le {date}",
+        "es": "{cop}, como {role}, solicitada el {date}",
     },
     "membership_mine_no_primary": {
         "en": "You have no primary CoP: every staff member should have one. Choose it below.",
@@ -347,15 +357,20 @@ MESSAGES = {
         "es": "{cop} es su CoP principal y no tiene otra: al salir, no tendrá CoP principal. "
         "Cada miembro del personal debería tener una; luego puede unirse a otra.",
     },
+    "membership_leave_choose": {
+        "en": "Your new primary CoP can be: {names}.",
+        "fr": "Votre nouvelle CoP principale peut être : {names}.",
+        "es": "Su nueva CoP principal puede ser: {names}.",
+    },
     "membership_button_leave_confirm": {
         "en": "Leave {cop}",
         "fr": "Quitter {cop}",
         "es": "Salir de {cop}",
     },
     "membership_button_leave_new_primary": {
-        "en": "Leave, make {cop} my primary",
-        "fr": "Quitter, {cop} devient ma principale",
-        "es": "Salir, {cop} será mi principal",
+        "en": "New primary: {cop}",
+        "fr": "Principale : {cop}",
+        "es": "Nueva principal: {cop}",
     },
     "membership_left": {
         "en": "You have left {cop}; you'll be removed from its mailing list and Team.",

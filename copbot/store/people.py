@@ -23,7 +23,8 @@ async def remember_person(
     conversation_id: str | None = None,
     email: str | None = None,
 ) -> None:
-    """Record a person's visit. An empty name or a missing email never erases a known one."""
+    """Record a person's visit. An empty name, locale or email never erases a known one: the
+    locale is the language the bot writes to them in (`copbot.languages`)."""
     values: dict[str, Any] = {
         "id": person_id,
         "name": name[:256],
@@ -31,7 +32,7 @@ async def remember_person(
         "first_seen_at": now,
         "last_seen_at": now,
     }
-    update = ["locale", "last_seen_at"] + (["name"] if name else [])
+    update = ["last_seen_at"] + (["name"] if name else []) + (["locale"] if locale else [])
     if email:
         values["email"] = email[:320]
         update.append("email")

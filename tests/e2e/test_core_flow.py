@@ -19,7 +19,7 @@ CASES = {
         "Thematic areas",
     ),
     "fr-FR": (
-        "Bonjour Amina !",
+        "Bonjour Amina\u202f!",
         "aide",
         "Ce que je sais faire",
         "communautés",

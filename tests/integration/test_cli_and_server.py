@@ -75,7 +75,7 @@ def test_check_config_prints_every_problem_with_where_it_is(tmp_path: Path) -> N
         in result.stdout
     )
     assert "communities[0] (PLG).time_zone: unknown IANA time zone 'Nowhere/Town'" in result.stdout
-    assert "2 problem(s) found" in result.stderr
+    assert "2 problems found" in result.stderr
 
 
 def test_check_config_names_settings_that_cannot_work(tmp_path: Path) -> None:

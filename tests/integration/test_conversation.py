@@ -34,7 +34,7 @@ async def test_install_greets_once_in_a_short_message(bot: RunningBot) -> None:
 
 @pytest.mark.parametrize(
     ("locale", "hello", "keyword"),
-    [("fr-FR", "Bonjour Alice !", "aide"), ("es-ES", "¡Hola, Alice!", "ayuda")],
+    [("fr-FR", "Bonjour Alice\u202f!", "aide"), ("es-ES", "¡Hola, Alice!", "ayuda")],
 )
 async def test_install_greets_in_the_users_language(
     bot: RunningBot, locale: str, hello: str, keyword: str
@@ -119,7 +119,7 @@ async def test_text_it_does_not_understand_gets_help_not_silence(bot: RunningBot
 
 async def test_greeting_gets_the_welcome(bot: RunningBot) -> None:
     response = await bot.client.say("Bonjour", locale="fr-FR")
-    assert response.texts[0].startswith("Bonjour Alice !")
+    assert response.texts[0].startswith("Bonjour Alice\u202f!")
 
 
 async def test_very_long_text_gets_a_polite_answer(bot: RunningBot) -> None:

@@ -51,7 +51,7 @@ async def test_a_french_question_gets_a_french_card(bot: RunningBot) -> None:
     text = card_text(response.cards[0])
     assert text.splitlines()[0] == "Les communautés de pratique pour votre travail"
     assert "1. Foncier, logement et abris (LHS)" in text
-    assert "Correspond à : foncier" in text
+    assert "Correspond à\u202f: foncier" in text
     assert "Rejoindre (principale)" in text
 
 

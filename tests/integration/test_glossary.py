@@ -118,7 +118,7 @@ async def test_a_community_abbreviation_is_named_as_a_community(bot: RunningBot)
     ("words", "locale", "answer"),
     [
         ("what does XYZQ mean?", "en-US", 'I don\'t know the abbreviation "XYZQ"'),
-        ("que veut dire ABCD ?", "fr-FR", "Je ne connais pas l'abréviation « ABCD »"),
+        ("que veut dire ABCD ?", "fr-FR", "Je ne connais pas l'abréviation «\u202fABCD\u202f»"),
         ("¿qué significa QWER?", "es-ES", "No conozco la abreviatura «QWER»"),
     ],
 )

@@ -67,6 +67,7 @@ async def test_list_post_now_skip_add_event_and_move_from_the_terminal(
     code, out = await copbot(tmp_path, db_url, overlay_path, "post-now", "UBS")
     assert code == 0, out
     assert f"posted: announcement {nxt.id}" in out
+    assert "Unclosed" not in out  # the connector's HTTP session is closed before the end
     posts = [
         r
         for r in bot.connector.records

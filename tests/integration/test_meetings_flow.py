@@ -140,9 +140,9 @@ async def test_announcement_is_posted_once_a_week_before_in_the_cops_channel(
     (post,) = channel_posts(bot)
     text = card_text(post.card)
     assert "Urban Basic Services (UBS) meeting" in text
-    assert "Wednesday 16 December 2026, 10:00 (Nairobi, EAT)" in text
-    assert "Wednesday 16 December 2026, 07:00 UTC" in text
-    assert "Ask a question in advance" in text
+    assert "Wednesday, 16 December 2026, 10:00 Nairobi time" in text
+    assert "Wednesday, 16 December 2026, 07:00 UTC" in text
+    assert "Ask a question" in text
     assert post.card["version"] == "1.5" and post.card["fallbackText"]
     (calendar,) = [a for a in post.card["actions"] if a["type"] == "Action.OpenUrl"]
     assert calendar["title"] == "Add to calendar"
@@ -355,7 +355,7 @@ async def test_a_question_from_the_card_is_acknowledged_privately_and_reaches_th
     assert ubs(report.sent) == [f"digest {DEC} -> {BRUNO.aad_id}"]
     (digest,) = to_person(bot, BRUNO)
     text = card_text(digest.card)
-    assert "Questions sent in advance" in text and "2 question(s)" in text
+    assert "Questions sent in advance" in text and "2 questions" in text
     assert "non-revenue water" in text and "Will the slides be shared?" in text
     assert f"Asked by {CARMEN.name}" in text
     assert text.count("Mark answered") == 2
@@ -429,7 +429,9 @@ async def test_unanswered_questions_roll_over_to_the_next_meetings_digest(
 
     clock.set(DEC_START + timedelta(hours=2))  # the meeting is over
     response = await ask(bot, "Asked after the meeting", user=ALICE)
-    assert "goes to the next one (17 February 2027, 10:00 EAT)" in card_text(response.body["value"])
+    assert "goes to the next one (17 February 2027, 10:00 Nairobi time)" in card_text(
+        response.body["value"]
+    )
 
     clock.set(FEB_START - timedelta(hours=24))
     await service.posting.tick()
@@ -440,7 +442,10 @@ async def test_unanswered_questions_roll_over_to_the_next_meetings_digest(
     # The focal points see first what has waited since an earlier meeting.
     assert text.index("Asked after the meeting") < text.index("Asked early for February")
     assert (
-        text.count("Not answered at the meeting of 16 December 2026, 10:00 EAT: carried over") == 2
+        text.count(
+            "Not answered at the meeting of 16 December 2026, 10:00 Nairobi time: carried over"
+        )
+        == 2
     )
 
 
@@ -483,7 +488,7 @@ async def test_a_focal_point_skips_the_next_meeting_and_the_channel_is_told(
 
     done = await bot.client.say("skip the next UBS meeting", BRUNO)
     assert (
-        "Done. Cancelled: Urban Basic Services (UBS) meeting, 16 December 2026, 10:00 EAT"
+        "Done. Cancelled: Urban Basic Services (UBS) meeting, 16 December 2026, 10:00 Nairobi time"
         in card_text(answer(bot, done, BRUNO))
     )
     updated = [
@@ -500,7 +505,7 @@ async def test_a_focal_point_skips_the_next_meeting_and_the_channel_is_told(
         if r.kind in {"send", "reply"} and r.conversation_id == announcement.conversation_id
     )
     assert (
-        "Cancelled: Urban Basic Services (UBS) meeting, 16 December 2026, 10:00 EAT."
+        "Cancelled: Urban Basic Services (UBS) meeting, 16 December 2026, 10:00 Nairobi time."
         in card_text(notice.card)
     )
 
@@ -529,7 +534,7 @@ async def test_a_focal_point_moves_the_next_meeting_in_french(clean_db: str, sta
         "déplacer la prochaine réunion UBS au 2026-12-15 14:00", BRUNO, locale="fr-FR"
     )
     assert (
-        "Nouvelle date : Réunion de la communauté Services urbains de base (UBS), 15 décembre 2026, 14:00 EAT"
+        "Nouvelle date\u202f: Réunion de la communauté Services urbains de base (UBS), 15 décembre 2026, 14:00 heure de Nairobi"
         in card_text(answer(bot, done, BRUNO))
     )
     moved = await service.calendar.next_occurrence("UBS")
@@ -541,10 +546,10 @@ async def test_a_focal_point_moves_the_next_meeting_in_french(clean_db: str, sta
 
     clock.set(datetime(2026, 12, 8, 11, 1, tzinfo=UTC))  # a week before the new time
     await service.posting.tick()
-    assert "Tuesday 15 December 2026, 14:00 (Nairobi, EAT)" in card_text(
+    assert "Tuesday, 15 December 2026, 14:00 Nairobi time" in card_text(channel_posts(bot)[-1].card)
+    assert "New date (was 16 December 2026, 10:00 Nairobi time)" in card_text(
         channel_posts(bot)[-1].card
     )
-    assert "New date (was 16 December 2026, 10:00 EAT)" in card_text(channel_posts(bot)[-1].card)
 
 
 async def test_upcoming_meetings_of_a_cop_with_their_status(clean_db: str, start_bot) -> None:
@@ -559,8 +564,8 @@ async def test_upcoming_meetings_of_a_cop_with_their_status(clean_db: str, start
 
     focal = await bot.client.say("UBS meetings", BRUNO)
     text = card_text(focal.cards[0])
-    assert "Announcement: sent 9 December 2026, 10:01 EAT" in text
-    assert "Questions digest: planned 15 December 2026, 10:00 EAT" in text
+    assert "Announcement: sent 9 December 2026, 10:01 Nairobi time" in text
+    assert "Questions digest: planned 15 December 2026, 10:00 Nairobi time" in text
     assert f"Id: {DEC}" in text and "Skip this one" in text
 
 
@@ -584,9 +589,9 @@ async def test_calendar_in_chat_lists_every_cops_next_meetings(clean_db: str, st
 
     french = await bot.client.say("calendrier", locale="fr-FR")
     assert "Prochaines réunions des communautés de pratique" in card_text(french.cards[0])
-    assert "mercredi 16 décembre 2026, 10:00 (Nairobi, EAT)" in card_text(french.cards[0])
+    assert "mercredi 16 décembre 2026, 10:00 heure de Nairobi" in card_text(french.cards[0])
     spanish = await bot.client.say("eventos", locale="es-ES")
-    assert "miércoles 16 de diciembre de 2026" in card_text(spanish.cards[0])
+    assert "miércoles, 16 de diciembre de 2026" in card_text(spanish.cards[0])
 
     mine = await bot.client.say("my calendar", BRUNO)  # Bruno is UBS's focal point
     text = card_text(mine.cards[0])
@@ -601,7 +606,7 @@ async def test_details_of_a_cop_show_its_next_meeting(clean_db: str, start_bot) 
     bot = await start_bot(clock)
     response = await bot.client.say("tell me about UBS")
     text = card_text(response.cards[-1])
-    assert "Next meeting" in text and "Wednesday 16 December 2026, 10:00 (Nairobi, EAT)" in text
+    assert "Next meeting" in text and "Wednesday, 16 December 2026, 10:00 Nairobi time" in text
 
 
 async def test_a_focal_point_adds_a_webinar_which_is_announced_at_once(
@@ -614,7 +619,9 @@ async def test_a_focal_point_adds_a_webinar_which_is_announced_at_once(
     assert "Only the focal points" in refused.texts[0]
     done = await bot.client.say(words, BRUNO)
     text = card_text(answer(bot, done, BRUNO))
-    assert "Added: Webinar on \\*water\\* operators, 3 December 2026, 15:00 EAT" in text  # escaped
+    assert (
+        "Added: Webinar on \\*water\\* operators, 3 December 2026, 15:00 Nairobi time" in text
+    )  # escaped
     assert "45 minutes" in text
 
     report = await (await meetings(bot)).posting.tick()  # less than a week ahead: announced now

@@ -190,13 +190,13 @@ async def test_feedback_is_given_and_changed_and_only_counts_show(clean_db: str,
         send["verb"], {**send["data"], "rating": "2", "comment": "Too *short*"}, CARMEN
     )
     own = mine.body["value"]
-    assert "your rating is 2/5" in card_text(own) and "1 answer(s) so far" in card_text(own)
+    assert "your rating is 2/5" in card_text(own) and "1 answer so far" in card_text(own)
     await bot.client.execute(send["verb"], {**send["data"], "rating": "5"}, ALICE)
     changed = await bot.client.execute(
         send["verb"], {**send["data"], "rating": "4", "comment": "Too *short*"}, CARMEN
     )
     assert "your rating is 4/5" in shown(changed)
-    assert "2 answer(s) so far" in shown(changed)
+    assert "2 answers so far" in shown(changed)
     async with bot.services.db.session() as session:
         rows = list(await session.scalars(select(MeetingFeedback)))
         audit = list(await session.scalars(select(AuditEntry)))
@@ -210,7 +210,7 @@ async def test_feedback_is_given_and_changed_and_only_counts_show(clean_db: str,
         if r.kind == "update" and r.activity_id == feedback.activity_id
     ]
     everyone = card_text(updates[-1].card)
-    assert "2 answer(s) so far" in everyone
+    assert "2 answers so far" in everyone
     assert CARMEN.name not in everyone and ALICE.name not in everyone
     assert "short" not in everyone
 
@@ -221,7 +221,7 @@ async def test_feedback_is_given_and_changed_and_only_counts_show(clean_db: str,
         r for r in to_person(bot, BRUNO) if r.cards and "Feedback on" in card_text(r.card)
     ]
     text = card_text(results.card)
-    assert "2 answer(s), average 4.5/5" in text and "Too \\*short\\*" in text
+    assert "2 answers, average 4.5/5" in text and "Too \\*short\\*" in text
     assert CARMEN.name not in text
     focal = await bot.client.say("past meetings of UBS", BRUNO)
     assert "average 4.5/5" in card_text(focal.cards[0])

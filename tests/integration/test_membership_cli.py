@@ -89,7 +89,7 @@ async def test_requests_lists_what_waits_and_retry_drives_failed_work(tmp_path: 
         assert code == 0, out
         assert "Pending requests (1):" in out
         assert "r-pending  Alice Wanjiru -> CC (secondary)" in out
-        assert "waiting 2.0 day(s)" in out
+        assert "waiting 2.0 days" in out
         assert "Approved, not yet in the group (1):" in out
         assert "approved by Bruno Costa" in out and "outbox #1 failed" in out
         assert "Failed (1):" in out

@@ -525,7 +525,7 @@ async def test_a_focal_points_channel_gets_the_card_and_its_update(
     [welcome] = [
         r
         for r in cards_in(bot.connector, bot.client.personal_conversation(ALICE))
-        if "Bienvenido" in card_text(r.card)
+        if "Le damos la bienvenida" in card_text(r.card)
     ]
     assert "Tierra, Vivienda y Refugio (LHS)" in card_text(welcome.card)
 
@@ -597,9 +597,7 @@ async def test_make_primary_and_leave_the_primary_in_local_mode(
     confirm = await bot.client.say("quitter la CoP climat", ALICE, locale="fr-FR")
     offered = card_text(confirm.cards[0])
     assert "Changement climatique (CC) est votre CoP principale" in offered
-    button = next(
-        a for a in confirm.cards[0]["actions"] if "Services urbains de base" in a["title"]
-    )
+    button = next(a for a in confirm.cards[0]["actions"] if a["title"] == "Principale\u202f: UBS")
     assert await directory.is_member("local:CC", ALICE.aad_id)  # nothing before confirming
     left = await bot.client.submit(button["data"], ALICE, locale="fr-FR")
     assert left.texts[0].startswith("Vous avez quitté Changement climatique (CC)")

@@ -62,7 +62,7 @@ async def seed(db: Database) -> None:
                 Person(
                     id=pid,
                     name=name,
-                    email=f"{name.split()[0].lower()}@un.org",
+                    email=None if pid == dina else f"{name.split()[0].lower()}@un.org",
                     locale="en",
                     first_seen_at=seen,
                     last_seen_at=seen,
@@ -163,14 +163,15 @@ async def test_an_admin_gets_the_report_card_and_refreshes_it(
     text = everything(card)
     assert "CoP Bot report" in text
     assert "Urban Basic Services (UBS)" in text  # abbreviations spelled out
-    assert "Carmen Ruiz: Urban Basic Services (UBS), waiting for 9 d" in text
+    assert "Carmen Ruiz: Urban Basic Services (UBS) as primary CoP, waiting for 9 d" in text
     assert "People without a primary CoP (2)" in text
     assert "Dina Haddad" in text
 
     french = await bot.client.say("Rapport", ALICE, locale="fr-FR")
     assert "Rapport de CoP Bot" in everything(french.cards[0])
-    assert "Carmen Ruiz : Services urbains de base (UBS), en attente depuis 9 j" in everything(
-        french.cards[0]
+    assert (
+        "Carmen Ruiz\u202f: Services urbains de base (UBS) comme CoP principale, en attente depuis 9 j"
+        in everything(french.cards[0])
     )
 
     bot.clock.advance(days=1)
@@ -228,7 +229,10 @@ def test_copbot_report_prints_the_figures_and_json(tmp_path: Path) -> None:
     assert "Urban Basic Services (UBS)" in table.stdout
     assert "Pending join requests (3), oldest first:" in table.stdout
     assert "People without a primary CoP (2 of 4 who talked to the bot)" in table.stdout
-    assert "Carmen Ruiz" in table.stdout
+    assert "Carmen Ruiz <carmen@un.org> c3c3c3c3" in table.stdout
+    # Dina has no e-mail address: no empty brackets, no dangling separator
+    assert "  Dina Haddad d4d4d4d4-0000-4000-8000-000000000004, last seen" in table.stdout
+    assert "<->" not in table.stdout and "<>" not in table.stdout
 
     as_json = subprocess.run(
         [COPBOT, "report", "--json"],

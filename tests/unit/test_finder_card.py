@@ -77,7 +77,7 @@ def test_the_card_speaks_the_persons_language(finder: Finder, catalog: Catalog) 
     rec = finder.recommend("Je travaille sur le foncier")
     text = card_text(recommendation_card(rec, catalog, "fr"))
     assert "1. Foncier, logement et abris (LHS)" in text
-    assert "Correspond à : foncier" in text
+    assert "Correspond à\u202f: foncier" in text
     assert "Rejoindre (principale)" in text
     spanish = card_text(recommendation_card(finder.recommend("vivienda social"), catalog, "es"))
     assert (
@@ -127,7 +127,7 @@ def test_not_sure_says_so_asks_about_the_work_and_offers_the_list(lang: str, wor
             "fr",
             "Vous citez deux sujets. Je vous propose **Planification, finances et économie (PFE)** "
             "comme CoP principale et **Changement climatique (CC)** comme CoP secondaire.",
-            "Votre second sujet : à rejoindre comme CoP secondaire",
+            "Votre second sujet\u202f: à rejoindre comme CoP secondaire",
         ),
         (
             "finanzas municipales y también adaptación climática",

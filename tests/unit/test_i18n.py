@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -43,3 +44,17 @@ def test_locale_picks_the_language_or_english(locale: str | None, lang: str) -> 
 
 def test_fold_ignores_case_and_accents() -> None:
     assert fold("Résilience ÉCONOMIE Cambio Climático") == "resilience economie cambio climatico"
+
+
+def test_french_puts_a_narrow_no_break_space_before_double_punctuation() -> None:
+    from copbot.i18n import NNBSP, french_typography
+
+    assert french_typography("Points focaux: A, B") == f"Points focaux{NNBSP}: A, B"
+    assert french_typography("Changer de CoP ? Oui !") == f"Changer de CoP{NNBSP}? Oui{NNBSP}!"
+    assert french_typography("« oui ».") == f"«{NNBSP}oui{NNBSP}»."
+    assert french_typography("à 10:00, https://x.org") == "à 10:00, https://x.org"
+    assert t("fr", "hello") == f"Bonjour{NNBSP}!"
+    for key in t.keys():  # noqa: SIM118 (not a dict)
+        french = t.raw(key)["fr"]
+        assert not re.search(r"\w[:;!?](\s|$)", french), (key, french)
+        assert " :" not in french and " ?" not in french and "« " not in french, key

@@ -179,7 +179,7 @@ def test_a_decided_card_has_no_buttons_and_says_who_decided() -> None:
     assert "refresh" not in card
     text = card_text(card)
     assert "Refusée par Carmen Ruiz le {{DATE(2026-11-21T09:00:00Z, SHORT)}}" in text
-    assert "Motif : Join PFE instead" in text
+    assert "Motif\u202f: Join PFE instead" in text
 
 
 def test_a_read_only_view_of_a_pending_request_has_no_buttons_but_keeps_refreshing() -> None:

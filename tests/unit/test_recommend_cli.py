@@ -50,7 +50,7 @@ def test_a_french_question_gets_french_names_and_reasons(app: typer.Typer) -> No
     result = run(app, "Je travaille sur le foncier")
     assert (
         "1. " in result.output
-        and "Foncier, logement et abris (LHS)  (Correspond à : foncier)" in result.output
+        and "Foncier, logement et abris (LHS)  (Correspond à\u202f: foncier)" in result.output
     )
 
 
@@ -95,7 +95,7 @@ def test_jsonl_skips_blank_lines_and_reports_bad_ones_then_fails_at_the_end(
     assert "line 4: not valid JSON" in result.stderr
     assert 'line 5: expected a JSON object with a string field "q"' in result.stderr
     assert "line 6:" in result.stderr
-    assert "3 line(s) could not be read." in result.stderr
+    assert "3 lines could not be read." in result.stderr
 
 
 def test_text_or_jsonl_but_not_both_nor_neither(app: typer.Typer) -> None:

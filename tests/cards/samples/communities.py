@@ -24,8 +24,8 @@ def samples() -> list[Sample]:
             "fr",
             extra_body=[text("Prochaine réunion : mardi 8 décembre 2026, 10:00 (Nairobi)")],
             actions=[
-                execute("Rejoindre comme CoP principale", "join", cop="UBS", primary=True),
-                execute("Rejoindre comme CoP secondaire", "join", cop="UBS", primary=False),
+                execute("Rejoindre en principale", "join", cop="UBS", primary=True),
+                execute("Rejoindre en secondaire", "join", cop="UBS", primary=False),
                 submit("Calendrier", "calendar", cop="UBS"),
             ],
             label="UBS-fr-with-feature-parts",
