@@ -96,7 +96,7 @@ MESSAGES = {
     },
     "series_button_follow": {
         "en": "Follow practice areas",
-        "fr": "Suivre des domaines de pratique",
+        "fr": "Suivre ces domaines",
         "es": "Seguir áreas de práctica",
     },
     "series_following_now": {
