@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PLAYGROUND := tools/playground
 VALIDATORS := tools/validators
 
-.PHONY: run test lint format install playground validators chromium clean screenshots
+.PHONY: run test lint format install lock playground validators chromium clean screenshots
 
 LOCALE ?= en-US
 
@@ -30,14 +30,28 @@ lint:
 format:
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
+# requirements.lock pins the whole tree (runtime + dev, every platform) with hashes; `make install`
+# installs exactly that, then the project itself without resolving anything. `make lock` rewrites
+# the lock from pyproject.toml (after adding or bumping a dependency there).
+LOCK := requirements.lock
+UV_VERSION := 0.13.8
+
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: $(LOCK) pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	@touch $@
+
+lock:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --quiet -o $(LOCK)
 
 playground: $(PLAYGROUND)/node_modules/.installed
 
