@@ -31,6 +31,10 @@ from botframework.connector.bot_framework_sdk_client_async import (
 
 from bot.connector_http import SharedSession, pipeline_type
 from bot.fast_serializer import use_fast_serializer
+from bot.sdk_versions import require
+
+require(__name__, "botframework-connector", "botbuilder-integration-aiohttp", "botbuilder-core")
+
 
 MAX_CLIENTS = 64  # service URLs are regional: a handful in practice
 

@@ -18,7 +18,11 @@ from msrest.pipeline import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPipeline, Req
 from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 
+from bot.sdk_versions import require
 from copbot.work.policy import Backoff
+
+require(__name__, "msrest", "botframework-connector")
+
 
 TIMEOUT = aiohttp.ClientTimeout(total=30, connect=10)
 # Retried only when nothing reached Teams (the connection could not be made): a post or reply that

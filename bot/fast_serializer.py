@@ -14,6 +14,9 @@ from botbuilder.schema import Activity, ConversationParameters
 from msrest import Serializer
 
 from bot.sdk_patches import CardContent
+from bot.sdk_versions import require
+
+require(__name__, "msrest", "botframework-connector", "botbuilder-schema")
 
 
 def _attachments(data: Any) -> list[Any]:

@@ -19,6 +19,11 @@ import orjson
 from msrest.universal_http import ClientRequest
 from msrest.universal_http.requests import ClientRetryPolicy
 
+from bot.sdk_versions import require
+
+require(__name__, "msrest")
+
+
 _msrest_add_content = ClientRequest.add_content
 
 
