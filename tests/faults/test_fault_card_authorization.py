@@ -61,6 +61,7 @@ ACTIONS = {
     "meetings_followup_form": "focal points of the meeting's CoP, admins",
     "meetings_followup": "focal points of the meeting's CoP, admins",
     "meetings_feedback": "anyone: the answer is the clicker's own",
+    "meetings_follow": "anyone: what a person follows is their own (the actor from aadObjectId)",
     "meetings_ask": "anyone: the question is the clicker's own",
     "join": "the clicker's own request",
     "membership.cancel": "the clicker's own",
