@@ -22,6 +22,7 @@ from botframework.connector.auth import AuthenticateRequestResult
 
 from bot.activity_model import KNOWN_TYPES, InboundActivity, validate
 from bot.authentication import KeysUnavailable, TokenRejected, classify_failure
+from bot.fast_deserializer import READER
 from copbot.metrics import Metrics
 
 log = structlog.get_logger(__name__)
@@ -84,7 +85,7 @@ def parse_activity(body: bytes) -> tuple[Activity, InboundActivity] | web.Respon
     if isinstance(typed, str):
         return problem(400, "BadRequest", f"malformed activity: {typed}")
     try:
-        activity = Activity().deserialize(data)
+        activity = READER.activity(data)
     except Exception as exc:  # msrest raises several kinds; all mean a malformed activity
         return problem(400, "BadRequest", f"malformed activity: {str(exc)[:200]}")
     return activity, typed
