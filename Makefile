@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PLAYGROUND := tools/playground
 VALIDATORS := tools/validators
 
-.PHONY: run test lint format install lock playground validators chromium clean screenshots
+.PHONY: run test lint typecheck format install lock playground validators chromium clean screenshots
 
 LOCALE ?= en-US
 
@@ -17,6 +17,7 @@ run: install playground
 test: install playground validators chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 # What staff, focal points and admins see, from the Playground in headless Chromium, into
@@ -26,6 +27,10 @@ screenshots: install playground chromium
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# The type checker over the product packages ([tool.mypy] in pyproject.toml); part of `make test`.
+typecheck: install
+	$(BIN)/mypy
 
 format:
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 import structlog
 from aiohttp import web
 from botframework.connector.auth import ServiceClientCredentialsFactory
+from structlog.typing import EventDict, WrappedLogger
 
 from bot.activity_handler import CopBot
 from bot.adapter import AdapterConfig, build_adapter
@@ -69,7 +70,7 @@ class StartupError(Exception):
 _EMAIL = re.compile(r"[\w.+-]+@(?:[\w-]+\.)+[A-Za-z]{2,}\b")  # not user@127.0.0.1 (a database URL)
 
 
-def redact_emails(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+def redact_emails(_logger: WrappedLogger, _method: str, event: EventDict) -> EventDict:
     """Defense in depth: an email address that reaches a log line (an exception message, a
     traceback) is masked. Log calls themselves pass ids, never addresses."""
     for key, value in event.items():
@@ -245,21 +246,21 @@ def build_components(
     db = Database(settings.effective_database_url)
     local = settings.local_mode
     metrics = Metrics()
-    config = AdapterConfig(
+    adapter_config = AdapterConfig(
         APP_ID=settings.microsoft_app_id,
         APP_PASSWORD=settings.microsoft_app_password.get_secret_value(),
         APP_TYPE="MultiTenant" if local else settings.microsoft_app_type,
         APP_TENANTID=settings.microsoft_app_tenant_id,
     )
     if not local:
-        config = config.with_endpoints(
+        adapter_config = adapter_config.with_endpoints(
             openid_metadata_url=settings.bot_openid_metadata_url,
             token_issuer=settings.bot_token_issuer,
             login_url=settings.bot_login_url,
             oauth_scope=settings.bot_oauth_scope,
         )
     adapter = build_adapter(
-        replace(config, **(adapter_overrides or {})),
+        replace(adapter_config, **(adapter_overrides or {})),
         credentials_factory,
         metrics,
     )

@@ -181,7 +181,7 @@ class CopBot(TeamsActivityHandler):
             return
         await super().on_conversation_update_activity(turn_context)
 
-    async def on_teams_members_added_dispatch(  # type: ignore[override]
+    async def on_teams_members_added_dispatch(
         self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext
     ) -> None:
         """Skip the SDK's per-member look-up (one connector call per person added to a team):

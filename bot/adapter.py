@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 import structlog
@@ -83,7 +84,7 @@ def build_adapter(
     return adapter
 
 
-def turn_error_handler(metrics: Metrics):  # type: ignore[no-untyped-def]
+def turn_error_handler(metrics: Metrics) -> Callable[[TurnContext, Exception], Awaitable[None]]:
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         """A bug in a handler: log it with ids (no message text), tell the person politely."""
         activity = context.activity

@@ -80,6 +80,7 @@ class BearerTokenPolicy(AsyncHTTPPolicy):
             header = await self._header()
             if header:
                 request.http_request.headers["Authorization"] = header
+        assert self.next is not None, "a policy is always followed by the sender in a pipeline"
         return await self.next.send(request, **kwargs)
 
 

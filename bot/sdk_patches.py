@@ -40,6 +40,8 @@ def _add_json_content(self: ClientRequest, data: Any) -> None:
 
 
 def apply() -> None:
+    # The two ignores: assigning to the SDK's class attributes is the patch itself (typeshed-less
+    # msrest types them as declared); bot/sdk_versions.py pins the versions it was written for.
     if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
         ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
     if ClientRequest.add_content is _msrest_add_content:
@@ -49,7 +51,7 @@ def apply() -> None:
 apply()
 
 
-class CardContent(dict):  # type: ignore[type-arg]
+class CardContent(dict[str, Any]):
     """An Adaptive Card as the bot sends it: plain JSON, built fresh for each message.
 
     The SDK deep-copies every outgoing activity (TurnContext.send_activities) and msrest walks

@@ -93,7 +93,7 @@ def approval_card(
             )
         )
     )
-    pairs = [(t(lang, "membership_fact_name"), name)]
+    pairs: list[tuple[str, str]] = [(t(lang, "membership_fact_name"), name)]
     if request.requester.get("job_title"):
         pairs.append((t(lang, "membership_fact_job_title"), esc(request.requester["job_title"])))
     if request.requester.get("office"):

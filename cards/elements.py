@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -69,7 +70,7 @@ def heading(value: str) -> Element:
     return text(value, size="Large", weight="Bolder")
 
 
-def facts(pairs: list[tuple[str, str]]) -> Element:
+def facts(pairs: Sequence[tuple[str, str]]) -> Element:
     return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in pairs]}
 
 
@@ -112,7 +113,7 @@ def open_url(title: str, url: str) -> Element:
     return {"type": "Action.OpenUrl", "title": plain(title), "url": url}
 
 
-def bullet_list(lines: list[str]) -> Element:
+def bullet_list(lines: Sequence[str]) -> Element:
     """One item per line; a line that is not `Markdown` is escaped."""
     return text(Markdown("\n").join(Markdown("- ") + line for line in lines))
 

@@ -45,21 +45,21 @@ def check_config() -> None:
     try:
         catalog, warnings = composition.load_checked_catalog(settings)
     except CatalogError as exc:
-        for problem in exc.problems:
-            typer.secho(str(problem), fg=typer.colors.RED)
+        for catalog_problem in exc.problems:
+            typer.secho(str(catalog_problem), fg=typer.colors.RED)
         fail(f"{counted(len(exc.problems) + len(problems), 'problem')} found.", 1)
         return
     for warning in warnings:
         typer.secho(str(warning), fg=typer.colors.YELLOW)
     flagged = _sync_warnings(settings, catalog)
-    for warning in flagged:
-        typer.secho(f"warning: directory sync: {warning}", fg=typer.colors.YELLOW)
-    warnings = [*warnings, *flagged]
+    for flag in flagged:
+        typer.secho(f"warning: directory sync: {flag}", fg=typer.colors.YELLOW)
+    counted_warnings = len(warnings) + len(flagged)
     if problems:
         fail(f"{counted(len(problems), 'problem')} found.", 1)
     typer.secho(
         f"OK: {len(catalog)} communities ({', '.join(catalog.ids())}) in {settings.catalog_path}"
-        + (f", {counted(len(warnings), 'warning')}" if warnings else ""),
+        + (f", {counted(counted_warnings, 'warning')}" if counted_warnings else ""),
         fg=typer.colors.GREEN,
     )
 

@@ -125,7 +125,7 @@ def recommend(
             )
             raise typer.Exit(1)
         return
-    hint: Lang | None = lang  # type: ignore[assignment]
+    hint: Lang | None = lang
     for line in describe(finder.recommend(text, lang_hint=hint), catalog):
         typer.echo(line)
 

@@ -86,8 +86,10 @@ def sync(
         raise typer.Exit(1)
 
 
-async def _sync(settings: object, cop_ids: list[str] | None, dry_run: bool) -> SyncRun | None:
-    components = composition.build_components(settings)  # type: ignore[arg-type]
+async def _sync(
+    settings: composition.Settings, cop_ids: list[str] | None, dry_run: bool
+) -> SyncRun | None:
+    components = composition.build_components(settings)
     services = components.services
     try:
         await services.db.upgrade()

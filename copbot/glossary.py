@@ -252,7 +252,7 @@ class Glossary:
             written = match.group()
             terms = self.lookup(written)
             cased = [t for t in terms if written in t.written()]
-            term = (cased or terms or [None])[0]
+            term = (cased or terms)[0] if (cased or terms) else None
             if term is None or (term.match_case and written not in term.written()):
                 return written
             return term.spelled(lang, written)

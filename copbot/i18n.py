@@ -40,7 +40,7 @@ def lang_from_locale(locale: str | None) -> Lang:
     if not locale:
         return DEFAULT_LANG
     primary = locale.replace("_", "-").split("-", 1)[0].strip().lower()
-    return primary if primary in LANGS else DEFAULT_LANG  # type: ignore[return-value]
+    return primary if primary in LANGS else DEFAULT_LANG
 
 
 PLURAL = "#"  # "meetings_minutes#one": the form of a counted message for one CLDR category

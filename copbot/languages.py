@@ -25,7 +25,7 @@ def spoken(locale: str | None) -> Lang | None:
     if not locale:
         return None
     primary = locale.replace("_", "-").split("-", 1)[0].strip().lower()
-    return primary if primary in LANGS else None  # type: ignore[return-value]
+    return primary if primary in LANGS else None
 
 
 def catalog_default(person_id: str, community: Community | None, catalog: Catalog | None) -> Lang:

@@ -58,6 +58,8 @@ class Markdown(str):
     def format(self, *args: object, **kwargs: object) -> Markdown:
         return Markdown(_FORMATTER.vformat(self, args, kwargs))
 
+    # ignore: str.format_map accepts any object with __getitem__; ours needs the keys too (every
+    # value is escaped before formatting), so it takes a Mapping: narrower on purpose.
     def format_map(self, mapping: Mapping[str, Any]) -> Markdown:  # type: ignore[override]
         return Markdown(_FORMATTER.vformat(self, (), dict(mapping)))
 

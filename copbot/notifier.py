@@ -76,3 +76,16 @@ class Notifier(Protocol):
     ) -> SentMessage:
         """Reply in the channel thread a post started (`sent` is what `send_to_channel` gave)."""
         ...
+
+
+class ChatNotifier(Notifier, Protocol):
+    async def send_in_chat(
+        self,
+        person_id: str,
+        chat_id: str,
+        *,
+        text: str | None = None,
+        card: dict[str, Any] | None = None,
+    ) -> SentMessage:
+        """Message a person in the 1:1 chat `chat_id` (from Graph, after an installation)."""
+        ...

@@ -13,14 +13,17 @@ from datetime import datetime, timedelta
 import structlog
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
 
 from copbot.store import Database
+from copbot.store.base import Base
 from copbot.store.delivery_models import Delivery
 from copbot.store.followup_models import MeetingFeedback
 from copbot.store.import_models import ImportRowProgress
 from copbot.store.meetings_models import MeetingFollower, MeetingPost, MeetingQuestion
 from copbot.store.membership_models import ApprovalCard, JoinRequest, Membership, OutboxItem
 from copbot.store.models import AuditEntry, ConversationReference, LocalGroupMember, Person
+from copbot.store.results import rows_changed
 
 log = structlog.get_logger(__name__)
 
@@ -71,7 +74,7 @@ async def purge(db: Database, now: datetime, policy: RetentionPolicy) -> PurgeRe
             )
             .values(note="", reason=None, requester={}, decided_by_name=None)
         )
-        report.requests_anonymised = anonymised.rowcount or 0
+        report.requests_anonymised = rows_changed(anonymised) or 0
         report.questions = await _delete(
             session, MeetingQuestion, MeetingQuestion.asked_at < cutoff
         )
@@ -92,9 +95,11 @@ async def purge(db: Database, now: datetime, policy: RetentionPolicy) -> PurgeRe
     return report
 
 
-async def _delete(session: AsyncSession, model: type, *conditions: object) -> int:
-    result = await session.execute(delete(model).where(*conditions))  # type: ignore[arg-type]
-    return result.rowcount or 0
+async def _delete(
+    session: AsyncSession, model: type[Base], *conditions: ColumnElement[bool]
+) -> int:
+    result = await session.execute(delete(model).where(*conditions))
+    return rows_changed(result) or 0
 
 
 async def _purge_inactive_people(session: AsyncSession, cutoff: datetime) -> int:

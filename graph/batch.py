@@ -105,7 +105,9 @@ async def _post_batch(
     info = RequestInformation(Method.POST, "{+baseurl}/$batch")
     info.headers.try_add("Accept", "application/json")
     info.set_stream_content(json.dumps({"requests": requests}).encode("utf-8"), "application/json")
-    raw = await client.request_adapter.send_primitive_async(info, "bytes", ODATA_ERRORS)
+    raw: bytes | None = await client.request_adapter.send_primitive_async(
+        info, "bytes", ODATA_ERRORS
+    )
     try:
         payload = json.loads(raw or b"{}")
         responses = payload["responses"]

@@ -45,7 +45,7 @@ class GraphCalls(GraphConnection):
         info.url = url if "://" in url else f"{self._client.request_adapter.base_url}{url}"
         info.headers.try_add("Accept", "application/json")
         adapter = self._client.request_adapter
-        raw = await adapter.send_primitive_async(info, "bytes", ODATA_ERRORS)  # type: ignore[func-returns-value]
+        raw: bytes | None = await adapter.send_primitive_async(info, "bytes", ODATA_ERRORS)
         try:
             data = json.loads(raw or b"{}")
         except ValueError as exc:

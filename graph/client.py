@@ -252,7 +252,7 @@ def build_http_client(
     ]
     telemetry = options.get(GraphTelemetryHandlerOption.get_key())
     middleware.append(
-        GraphTelemetryHandler(options=telemetry)  # type: ignore[arg-type]
+        GraphTelemetryHandler(options=telemetry)
         if isinstance(telemetry, GraphTelemetryHandlerOption)
         else GraphTelemetryHandler()
     )

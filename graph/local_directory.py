@@ -14,6 +14,7 @@ from copbot.clock import Clock
 from copbot.directory import AddOutcome, DirectoryError, DirectoryUser, RemoveOutcome
 from copbot.store import Database
 from copbot.store.models import LocalGroupMember, Person
+from copbot.store.results import rows_changed
 from copbot.store.upsert import insert_ignore
 
 
@@ -73,7 +74,7 @@ class LocalDirectory:
                     LocalGroupMember.group_id == group_id, LocalGroupMember.user_id == user_id
                 )
             )
-        return RemoveOutcome.REMOVED if result.rowcount else RemoveOutcome.NOT_MEMBER
+        return RemoveOutcome.REMOVED if rows_changed(result) else RemoveOutcome.NOT_MEMBER
 
     async def list_members(self, group_id: str) -> list[str]:
         async with self.db.session() as session:

@@ -55,7 +55,7 @@ def kind_line(occ: Occurrence, lang: Lang) -> dict[str, Any] | None:
 
 
 def when_facts(occ: Occurrence, lang: Lang) -> list[tuple[str, str]]:
-    pairs = [
+    pairs: list[tuple[str, str]] = [
         (t(lang, "meetings_label_when"), when_local(occ.starts_at, occ.time_zone, lang)),
         (t(lang, "meetings_label_utc"), when_utc(occ.starts_at, lang)),
         (

@@ -19,31 +19,18 @@ reach new people as approval cards do.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import structlog
 
 from copbot.directory import DirectoryError, DirectoryUnavailable, PermissionMissing
 from copbot.installer import INSTALL_PERMISSION, AppInstaller, UnknownApp
-from copbot.notifier import DeliveryDeferred, Notifier, SentMessage, Undeliverable
+from copbot.notifier import ChatNotifier, DeliveryDeferred, SentMessage, Undeliverable
 
 log = structlog.get_logger(__name__)
 
 # 403s an installation does not cure: the person blocked the bot; an admin disabled it.
 NOT_CURED_BY_INSTALL = frozenset({"ConversationBlockedByUser", "BotDisabledByAdmin"})
-
-
-class ChatNotifier(Notifier, Protocol):
-    async def send_in_chat(
-        self,
-        person_id: str,
-        chat_id: str,
-        *,
-        text: str | None = None,
-        card: dict[str, Any] | None = None,
-    ) -> SentMessage:
-        """Message a person in the 1:1 chat `chat_id` (from Graph, after an installation)."""
-        ...
 
 
 @dataclass(frozen=True)

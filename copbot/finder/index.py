@@ -165,12 +165,14 @@ class CatalogIndex:
                 phrases[(cop, lang, slots)] = Phrase(cop, weight, topical, lang, slots, part)
                 phrase_df[(lang, tuple(sorted(min(s) for s in slots)))].add(cop)
             elif not single:
-                known = phrases[(cop, lang, slots)]
+                existing = phrases[(cop, lang, slots)]
                 if field_name == "glossary" or (
-                    part[:1].islower() and known.surface[:1].isupper() and known.weight <= weight
+                    part[:1].islower()
+                    and existing.surface[:1].isupper()
+                    and existing.weight <= weight
                 ):
                     # "New Urban Agenda", not "urban agenda"; "urban mobility", not "Urban mobility"
-                    known.surface = part
+                    existing.surface = part
 
         for cop, community in enumerate(self.communities):
             for field_name, lang, phrase in self._entries(community):
@@ -198,14 +200,14 @@ class CatalogIndex:
             key: tuple((cop, w.any, w.topical, w.whole) for cop, w in worths.items())
             for key, worths in self._words.items()
         }
-        for phrase in phrases.values():
-            phrase.rarity = _scaled_idf(
-                len(phrase_df[(phrase.lang, tuple(sorted(min(s) for s in phrase.slots)))]), n
+        for entry in phrases.values():
+            entry.rarity = _scaled_idf(
+                len(phrase_df[(entry.lang, tuple(sorted(min(s) for s in entry.slots)))]), n
             )
-            anchor = max(phrase.slots, key=lambda s: max(self._idf[(phrase.lang, x)] for x in s))
+            anchor = max(entry.slots, key=lambda s: max(self._idf[(entry.lang, x)] for x in s))
             for stem in anchor:
-                self._anchored[(phrase.lang, stem)].append(len(self._phrases))
-            self._phrases.append(phrase)
+                self._anchored[(entry.lang, stem)].append(len(self._phrases))
+            self._phrases.append(entry)
         self._surface = {word: frozenset(langs) for word, langs in surface.items()}
         self._surfaces = {
             key: {cop: shown for cop, (_, shown) in by_cop.items()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -146,7 +146,7 @@ class TrigramModel:
     "vivienda asequible" has neither but looks Spanish.
     """
 
-    def __init__(self, texts: dict[Lang, Iterable[str]]):
+    def __init__(self, texts: Mapping[Lang, Iterable[str]]):
         self._logp: dict[Lang, dict[str, float]] = {}
         self._unseen: dict[Lang, float] = {}
         for lang in LANGS:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import structlog
@@ -181,7 +182,7 @@ class MemberImporter:
         for start in range(0, len(keys), RESOLVE_CHUNK):
             chunk = keys[start : start + RESOLVE_CHUNK]
             try:
-                users = await self._patiently(lambda c=chunk: self.directory.find_users(c), notify)
+                users = await self._patiently(partial(self.directory.find_users, chunk), notify)
                 found.update(users)
             except DirectoryUnavailable as exc:
                 found.update(

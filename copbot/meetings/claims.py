@@ -46,6 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from copbot.clock import Clock
 from copbot.store.db import Database
 from copbot.store.meetings_models import MeetingPost
+from copbot.store.results import rows_changed
 from copbot.store.upsert import insert_ignore
 from copbot.work.lease import Freshness
 from copbot.work.policy import Backoff, RetryPolicy
@@ -125,7 +126,7 @@ class ClaimLease:
                 )
                 .values(lease_until=lease_end(self.clock.now(), self.policy))
             )
-        if ours := result.rowcount == 1:
+        if ours := rows_changed(result) == 1:
             self._freshness.renewed()
         return ours
 
@@ -216,7 +217,7 @@ async def claim(
                     attempts=row.attempts + 1,
                 )
             )
-        if result.rowcount == 1:
+        if rows_changed(result) == 1:
             return Claim(row.id, key, row.attempts + 1, taken_over=True)
     return None
 
@@ -253,7 +254,7 @@ async def force_claim(
                 attempts=row.attempts + 1,
             )
         )
-    return Claim(row.id, key, row.attempts + 1, True) if result.rowcount == 1 else None
+    return Claim(row.id, key, row.attempts + 1, True) if rows_changed(result) == 1 else None
 
 
 async def mark_sent(
@@ -363,7 +364,7 @@ async def settle_missed(
             )
             .values(status=SKIPPED, lease_until=None, reason=why[:200])
         )
-    return why if result.rowcount == 1 else None
+    return why if rows_changed(result) == 1 else None
 
 
 async def expire_stale(db: Database, key: PostKey, *, now: datetime) -> MeetingPost | None:
@@ -386,7 +387,7 @@ async def expire_stale(db: Database, key: PostKey, *, now: datetime) -> MeetingP
                 reason=f"outcome_unknown: {row.claimed_by} stopped while sending"[:200],
             )
         )
-    return row if result.rowcount == 1 else None
+    return row if rows_changed(result) == 1 else None
 
 
 async def posts_of(db: Database, occurrence_ids: list[str]) -> list[MeetingPost]:

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 from copbot import formats
 from copbot.catalog import Cadence, Catalog, Community, OneOffEvent
@@ -201,7 +201,7 @@ def _series(community: Community) -> list[_Series]:
     return found
 
 
-def _rule(cadence: Cadence):  # type: ignore[no-untyped-def]
+def _rule(cadence: Cadence) -> rrule | rruleset:
     start = datetime.combine(
         datetime.strptime(cadence.start_date, "%Y-%m-%d").date(), dtime.fromisoformat(cadence.time)
     )

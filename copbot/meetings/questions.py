@@ -37,6 +37,7 @@ from copbot.notifier import Notifier, SentMessage
 from copbot.store import Database
 from copbot.store.meetings_models import MeetingPost, MeetingQuestion
 from copbot.store.models import AuditEntry
+from copbot.store.results import rows_changed
 
 log = structlog.get_logger(__name__)
 
@@ -204,7 +205,7 @@ class Questions:
                 .where((MeetingQuestion.id == question_id) & MeetingQuestion.answered_at.is_(None))
                 .values(answered_at=now, answered_by=by_id[:64], answered_by_name=by_name[:256])
             )
-            if result.rowcount == 1:
+            if rows_changed(result) == 1:
                 session.add(
                     AuditEntry(
                         at=now,
@@ -214,7 +215,7 @@ class Questions:
                         details={"occurrence_id": row.occurrence_id},
                     )
                 )
-        answered_now = result.rowcount == 1
+        answered_now = rows_changed(result) == 1
         row = await self._row(question_id)
         assert row is not None
         if answered_now:

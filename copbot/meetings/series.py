@@ -21,6 +21,7 @@ from copbot.i18n import LANGS, Lang, fold
 from copbot.store import Database
 from copbot.store.meetings_models import MeetingFollower
 from copbot.store.models import AuditEntry
+from copbot.store.results import rows_changed
 from copbot.store.upsert import insert_ignore
 
 log = structlog.get_logger(__name__)
@@ -122,7 +123,7 @@ class Followers:
                     & (MeetingFollower.series == series)
                 )
             )
-            removed = result.rowcount == 1
+            removed = rows_changed(result) == 1
             if removed:
                 session.add(
                     AuditEntry(

@@ -33,6 +33,7 @@ from copbot.membership.model import (
 from copbot.membership.queue import MembershipQueue
 from copbot.membership.records import MembershipRecords
 from copbot.store.membership_models import JoinRequest, Membership
+from copbot.store.results import rows_changed
 
 log = structlog.get_logger(__name__)
 
@@ -126,7 +127,7 @@ class Decisions:
                 )
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1:
+            if rows_changed(result) != 1:
                 return False  # someone decided first; nothing of ours is written
             if approve:
                 await self._set_membership(session, request, now)

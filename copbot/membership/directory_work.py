@@ -36,6 +36,7 @@ from copbot.membership.model import ADD_TO_GROUP, REMOVE_FROM_GROUP, WELCOME, St
 from copbot.membership.queue import MembershipQueue
 from copbot.membership.records import MembershipRecords
 from copbot.store.membership_models import JoinRequest, Membership
+from copbot.store.results import rows_changed
 from copbot.work.outbox import Outbox, PermanentFailure
 
 log = structlog.get_logger(__name__)
@@ -121,7 +122,7 @@ class DirectoryWork:
                 outcome=str(outcome),
                 via="team" if in_team else "group",  # (the local table in local mode)
             )
-            if result.rowcount:
+            if rows_changed(result):
                 await self.queue.notify(session, request.id, WELCOME, in_team=in_team)
         log.info(
             "membership.added",

@@ -34,6 +34,7 @@ from copbot.membership.records import MembershipRecords
 from copbot.membership.reminders import Reminders
 from copbot.membership.sync import SyncSettings
 from copbot.store.membership_models import JoinRequest, Membership
+from copbot.store.results import rows_changed
 from copbot.store.sync_models import DirectorySync
 from copbot.store.upsert import insert_ignore
 
@@ -162,7 +163,7 @@ class Leavers:
                     )
                     .execution_options(synchronize_session=False)
                 )
-                if result.rowcount == 1:
+                if rows_changed(result) == 1:
                     closed += 1
                     await self.queue.card_updates(session, request_id, Status.WITHDRAWN)
                     self.records.audit(
@@ -272,7 +273,7 @@ class Leavers:
                 )
                 .execution_options(synchronize_session=False)
             )
-        return result.rowcount == 1
+        return rows_changed(result) == 1
 
     async def _release_everyone(self, *, done: bool) -> None:
         values: dict[str, object] = {"lease_owner": None, "lease_until": None}

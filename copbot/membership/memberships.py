@@ -29,6 +29,7 @@ from copbot.membership.model import (
 from copbot.membership.queue import MembershipQueue
 from copbot.membership.records import MembershipRecords
 from copbot.store.membership_models import JoinRequest, Membership
+from copbot.store.results import rows_changed
 
 log = structlog.get_logger(__name__)
 
@@ -122,7 +123,7 @@ class Memberships:
                 .where(Membership.person_id == person_id, Membership.cop_id == community.id)
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1:
+            if rows_changed(result) != 1:
                 return False  # left already (a double click)
             if membership.is_primary and new_primary:
                 await self.records.promote(session, person_id, new_primary)
@@ -153,7 +154,7 @@ class Memberships:
                 .values(status=Status.WITHDRAWN, decided_by=person_id, decided_at=now)
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1:
+            if rows_changed(result) != 1:
                 return False
             await self.queue.card_updates(session, pending.id, Status.WITHDRAWN)
             self.records.audit(

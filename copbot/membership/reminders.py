@@ -21,6 +21,7 @@ from copbot.membership.model import FOR_ESCALATION, FOR_REMINDER, Status
 from copbot.membership.queue import MembershipQueue
 from copbot.membership.records import MembershipRecords
 from copbot.store.membership_models import JoinRequest
+from copbot.store.results import rows_changed
 
 log = structlog.get_logger(__name__)
 
@@ -88,7 +89,7 @@ class Reminders:
                 .values({column.key: now})
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1:
+            if rows_changed(result) != 1:
                 return False
             if escalate:
                 recipients = list(self.admins)

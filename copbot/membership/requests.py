@@ -76,7 +76,7 @@ class JoinRequests:
             )
         if pending is not None:
             return JoinOutcome(
-                JoinResult.ALREADY_PENDING, community, RequestView.of(pending), pending.role
+                JoinResult.ALREADY_PENDING, community, RequestView.of(pending), Role(pending.role)
             )
         if await self._in_directory_group(community, person_id):
             recorded = await self._record_directory_member(

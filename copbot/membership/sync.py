@@ -38,6 +38,7 @@ from copbot.membership.model import SYNC_ACTOR, Role
 from copbot.membership.queue import MembershipQueue
 from copbot.membership.records import MembershipRecords
 from copbot.store.membership_models import Membership
+from copbot.store.results import rows_changed
 from copbot.store.sync_models import DirectorySync
 from copbot.store.upsert import insert_ignore
 
@@ -163,7 +164,7 @@ class GroupSync:
                 )
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1:
+            if rows_changed(result) != 1:
                 return False, None
             row = await session.scalar(
                 select(DirectorySync).where(DirectorySync.cop_id == community.id)
@@ -248,7 +249,7 @@ class GroupSync:
                 )
                 .execution_options(synchronize_session=False)
             )
-            if kept.rowcount != 1:
+            if rows_changed(kept) != 1:
                 raise _LeaseLost()  # rolls the whole transaction back
             self.records.audit(
                 session,
@@ -319,7 +320,7 @@ class GroupSync:
             )
             .execution_options(synchronize_session=False)
         )
-        if gone.rowcount != 1:
+        if rows_changed(gone) != 1:
             return False
         self.records.audit(
             session,

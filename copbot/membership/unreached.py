@@ -35,6 +35,7 @@ from copbot.membership.model import (
 from copbot.membership.queue import MembershipQueue
 from copbot.membership.records import MembershipRecords
 from copbot.store.membership_models import ApprovalCard, JoinRequest, OutboxItem
+from copbot.store.results import rows_changed
 from copbot.work.outbox import PENDING, Outbox
 
 log = structlog.get_logger(__name__)
@@ -94,7 +95,7 @@ class Unreached:
                     .values(escalated_at=now)
                     .execution_options(synchronize_session=False)
                 )
-                if claimed.rowcount != 1:
+                if rows_changed(claimed) != 1:
                     return  # escalated meanwhile by another check
                 if targets:
                     for target in targets:

@@ -124,7 +124,8 @@ def _files(
     files: dict[str, bytes],
 ) -> list[PackageProblem]:
     problems: list[PackageProblem] = []
-    icons_field = manifest.get("icons") if isinstance(manifest.get("icons"), dict) else {}
+    icons_value = manifest.get("icons")
+    icons_field: dict[str, Any] = icons_value if isinstance(icons_value, dict) else {}
     for parts, name in rules.manifest_files(manifest):
         path = json_path(parts)
         source = manifest_dir / name

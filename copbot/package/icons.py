@@ -67,7 +67,8 @@ def check_outline_icon(
         )
         return problems
     rgba = image.convert("RGBA")
-    pixels = rgba.get_flattened_data()
+    # an RGBA image's pixels are 4-tuples (Pillow types them as any mode's: a number or a tuple)
+    pixels = [p for p in rgba.get_flattened_data() if isinstance(p, tuple)]
     drawn = [p for p in pixels if p[3] > 0]
     not_white = sum(1 for p in drawn if p[:3] != (255, 255, 255))
     if not_white:

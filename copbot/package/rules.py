@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from copbot.package.problems import PackageProblem, json_path
@@ -202,7 +202,7 @@ def _ids(manifest: dict[str, Any]) -> list[PackageProblem]:
     return problems
 
 
-def _text(file: str, parts: list[str | int], value: Any, limit: int) -> list[PackageProblem]:
+def _text(file: str, parts: Sequence[str | int], value: Any, limit: int) -> list[PackageProblem]:
     if value is None:
         return []
     path = json_path(parts) if file == "manifest.json" else json_path([".".join(map(str, parts))])

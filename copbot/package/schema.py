@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -87,14 +87,15 @@ def _describe(error: ValidationError, file: str) -> list[PackageProblem]:
     kind = error.validator
     value = error.validator_value
     instance = error.instance
-    if kind == "required":
+    if kind == "required" and isinstance(value, list):
         missing = [name for name in value if isinstance(instance, dict) and name not in instance]
         return [
             PackageProblem(file, json_path([*parts, m]), "required but missing") for m in missing
         ]
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
     if kind == "additionalProperties" and isinstance(instance, dict):
-        known = set(error.schema.get("properties", {}))
-        patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+        known = set(schema.get("properties", {}))
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
         extras = [k for k in instance if k not in known and not any(p.search(k) for p in patterns)]
         return [
             PackageProblem(file, json_path([*parts, k]), "unknown field (not in the schema)")

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from copbot.store.db import Database
 from copbot.store.models import ConversationReference, Person
@@ -56,7 +57,14 @@ async def remember_reference(
         await _save_reference(session, key, kind, conversation_id, reference, now)
 
 
-async def _save_reference(session, key, kind, conversation_id, reference, now) -> None:  # type: ignore[no-untyped-def]
+async def _save_reference(
+    session: AsyncSession,
+    key: str,
+    kind: str,
+    conversation_id: str,
+    reference: dict[str, Any],
+    now: datetime,
+) -> None:
     await upsert(
         session,
         ConversationReference.__table__,

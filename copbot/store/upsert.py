@@ -7,17 +7,19 @@ from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.schema import Table
+from sqlalchemy.sql import FromClause
+
+from copbot.store.results import rows_changed
 
 
-def _insert(session: AsyncSession, table: Table) -> Any:
+def _insert(session: AsyncSession, table: FromClause) -> Any:
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     return (postgresql if dialect == "postgresql" else sqlite).insert(table)
 
 
 async def upsert(
     session: AsyncSession,
-    table: Table,
+    table: FromClause,
     values: Mapping[str, Any],
     keys: Iterable[str],
     update: Iterable[str],
@@ -31,11 +33,11 @@ async def upsert(
 
 
 async def insert_ignore(
-    session: AsyncSession, table: Table, values: Mapping[str, Any], keys: Iterable[str]
+    session: AsyncSession, table: FromClause, values: Mapping[str, Any], keys: Iterable[str]
 ) -> bool:
     """Insert a row unless one with the same `keys` exists; True when this call inserted it."""
     stmt = (
         _insert(session, table).values(**values).on_conflict_do_nothing(index_elements=list(keys))
     )
     result = await session.execute(stmt)
-    return bool(result.rowcount)
+    return bool(rows_changed(result))

@@ -49,6 +49,7 @@ from copbot.clock import Clock
 from copbot.directory import DirectoryError, DirectoryUnavailable
 from copbot.store import Database
 from copbot.store.membership_models import OutboxItem
+from copbot.store.results import rows_changed
 from copbot.store.upsert import insert_ignore
 from copbot.work.lease import Freshness, LeaseLost, held
 from copbot.work.policy import RetryPolicy
@@ -270,7 +271,7 @@ class Outbox:
                     .values(**lease)
                     .execution_options(synchronize_session=False)
                 )
-                if not result.rowcount:
+                if not rows_changed(result):
                     return []
             rows = (
                 await session.scalars(
@@ -349,7 +350,7 @@ class Outbox:
                 .values(lease_owner=None, lease_until=None, updated_at=self.clock.now(), **values)
                 .execution_options(synchronize_session=False)
             )
-            if not result.rowcount:
+            if not rows_changed(result):
                 log.warning("outbox.lease_lost", outbox_id=item.id, kind=item.kind)
                 return
             if hook is not None:
@@ -369,7 +370,7 @@ class Outbox:
                 .values(lease_until=now + timedelta(seconds=self.policy.lease_seconds))
                 .execution_options(synchronize_session=False)
             )
-            return bool(result.rowcount)
+            return bool(rows_changed(result))
 
     # -- reading and repair (copbot requests / copbot retry) --------------------------------
     async def items(

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from copbot.notifier import DeliveryDeferred, Notifier, SentMessage
+from copbot.notifier import ChatNotifier, DeliveryDeferred, SentMessage
 from copbot.work import lease
 from copbot.work.pace import Pace
 
@@ -37,7 +37,7 @@ def thread_of(conversation_id: str) -> str:
 
 
 class PacedNotifier:
-    def __init__(self, notifier: Notifier, pace: Pace):
+    def __init__(self, notifier: ChatNotifier, pace: Pace):
         self.notifier = notifier
         self.pace = pace
         self._chats: dict[str, str] = {}  # person -> their 1:1 conversation, once a send told it
@@ -66,7 +66,7 @@ class PacedNotifier:
         card: dict[str, Any] | None = None,
     ) -> SentMessage:
         """The 1:1 chat Graph named after installing the app (copbot.delivery.reach)."""
-        send_in_chat = self.notifier.send_in_chat  # type: ignore[attr-defined]
+        send_in_chat = self.notifier.send_in_chat
         thread = thread_of(chat_id)
         sent = await self._guarded(
             thread, lambda: send_in_chat(person_id, chat_id, text=text, card=card)
