@@ -18,6 +18,7 @@ to the admins (the reminders' escalation, once per request).
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -33,10 +34,12 @@ from copbot.membership.queue import MembershipQueue
 from copbot.membership.records import MembershipRecords
 from copbot.membership.reminders import Reminders
 from copbot.membership.sync import SyncSettings
+from copbot.membership.sync_lease import SyncLease
 from copbot.store.membership_models import JoinRequest, Membership
 from copbot.store.results import rows_changed
 from copbot.store.sync_models import DirectorySync
 from copbot.store.upsert import insert_ignore
+from copbot.work.lease import held
 
 log = structlog.get_logger(__name__)
 
@@ -68,8 +71,12 @@ class Leavers:
     async def check(self, *, dry_run: bool = False) -> LeaversReport:
         """Raises PermissionMissing (User.Read.All), DirectoryUnavailable."""
         everyone = False if dry_run else await self._claim_everyone()
+        lease = SyncLease(self.records, ACCOUNTS_ROW, self.instance, self.settings.lease)
         try:
-            report = await self._check(everyone=everyone, dry_run=dry_run)
+            async with (
+                held(lease, self.settings.lease.heartbeat_seconds) if everyone else nullcontext()
+            ):
+                report = await self._check(everyone=everyone, dry_run=dry_run)
         except BaseException:
             if everyone:
                 await self._release_everyone(done=False)
@@ -268,7 +275,7 @@ class Leavers:
                 )
                 .values(
                     lease_owner=self.instance,
-                    lease_until=now + timedelta(seconds=self.settings.lease_seconds),
+                    lease_until=now + timedelta(seconds=self.settings.lease.lease_seconds),
                     last_started_at=now,
                 )
                 .execution_options(synchronize_session=False)

@@ -15,7 +15,7 @@ directory itself):
   membership is compared with our records.
 
 Exactly once with several instances: a run claims the CoP's row (a conditional UPDATE of the
-lease, `copbot.work.policy` lease length) before it reads; the changes, the new token and the
+lease, `copbot.work.policy`'s 30 s renewed every 10 s while the run goes on) before it reads; the changes, the new token and the
 release are one transaction that commits only while the lease is still this run's. A run that
 dies leaves the old token: the next run reads the same changes again and finds them applied
 (inserts and deletes are conditional), so nothing is applied twice.
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -37,10 +38,13 @@ from copbot.directory import DeltaRound, DirectoryError, DirectoryUnavailable, G
 from copbot.membership.model import SYNC_ACTOR, Role
 from copbot.membership.queue import MembershipQueue
 from copbot.membership.records import MembershipRecords
+from copbot.membership.sync_lease import SyncLease
 from copbot.store.membership_models import Membership
 from copbot.store.results import rows_changed
 from copbot.store.sync_models import DirectorySync
 from copbot.store.upsert import insert_ignore
+from copbot.work.lease import held
+from copbot.work.policy import RetryPolicy
 
 log = structlog.get_logger(__name__)
 
@@ -51,7 +55,9 @@ OK, FAILED, SKIPPED, DRY_RUN = "ok", "failed", "skipped", "dry_run"
 class SyncSettings:
     interval_hours: float = 24  # 0: no periodic sync (copbot sync still works)
     account_check_days: float = 7  # every member's account is checked this often
-    lease_seconds: float = 900  # a run not finished after this long has died
+    # the one lease policy of background work: a run holds its CoP 30 s at a time, renewed every
+    # 10 s while it goes on (copbot.membership.sync_lease)
+    lease: RetryPolicy = field(default_factory=RetryPolicy)
 
 
 @dataclass(frozen=True)
@@ -113,9 +119,13 @@ class GroupSync:
                 result = CopSync(community.id, SKIPPED, reason="another run is syncing this CoP")
                 self._observe(result)
                 return result
+        lease = SyncLease(self.records, community.id, self.instance, self.settings.lease)
         try:
-            delta_round = await self.delta.changes(community.graph_group_id, token)
-            result = await self._apply(community, delta_round, dry_run=dry_run)
+            async with (
+                nullcontext() if dry_run else held(lease, self.settings.lease.heartbeat_seconds)
+            ):
+                delta_round = await self.delta.changes(community.graph_group_id, token)
+                result = await self._apply(community, delta_round, dry_run=dry_run)
         except (DirectoryUnavailable, DirectoryError) as exc:
             log.warning("membership.sync_failed", cop_id=community.id, exc_info=True)
             result = CopSync(community.id, FAILED, reason=str(exc)[:500])
@@ -159,7 +169,7 @@ class GroupSync:
                 )
                 .values(
                     lease_owner=self.instance,
-                    lease_until=now + timedelta(seconds=self.settings.lease_seconds),
+                    lease_until=now + timedelta(seconds=self.settings.lease.lease_seconds),
                     last_started_at=now,
                 )
                 .execution_options(synchronize_session=False)

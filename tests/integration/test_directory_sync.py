@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from cli.sync import sync_lines
 from copbot.reports import build_report
 from copbot.store import Database, audit
 from copbot.store.membership_models import JoinRequest, Membership
+from copbot.work.policy import RetryPolicy
 from graph.accounts import GraphAccounts
 from graph.delta import GraphGroupDelta
 from graph.teams import GraphTeamMembers
@@ -343,3 +345,34 @@ async def test_an_expired_token_starts_a_full_round_and_a_refusal_is_shown_not_h
         warnings = (await response.json())["warnings"]
     assert any(w.startswith("UBS: the last directory sync failed") for w in warnings)
     assert await memberships(db, "UBS") == {ALICE.aad_id: "primary"}  # nothing guessed
+
+
+async def test_a_dead_runs_cop_is_taken_over_after_the_lease_and_a_slow_live_run_keeps_it(
+    bot_factory: Callable[..., Any], graph: GraphFake, tmp_path: Path, database: Database
+) -> None:
+    db_url = str(database.engine.url.render_as_string(hide_password=False))
+    bot = await start(bot_factory, graph, tmp_path, db_url)
+    await seed_members(database, graph, bot)
+    sync = bot.services.membership.sync
+    assert sync is not None
+    # two instances' engines on one database; the one lease policy, its heartbeat made quick
+    fast = replace(sync.groups.settings, lease=RetryPolicy(lease_seconds=30, heartbeat_seconds=0.1))
+    a, b = (replace(sync.groups, settings=fast, instance=name) for name in ("a", "b"))
+    ubs = bot.services.catalog.get("UBS")
+    assert ubs is not None
+
+    claimed, _ = await a._claim(ubs)  # instance a is killed right after its claim
+    assert claimed
+    assert (await b.sync_cop(ubs)).outcome == "skipped"
+    bot.clock.advance(timedelta(seconds=31))  # half a minute later, not a quarter of an hour
+    assert (await b.sync_cop(ubs)).outcome == "ok"
+
+    held = graph.hold(times=1, method="GET", path=DELTA)
+    slow = asyncio.create_task(a.sync_cop(ubs))
+    while not [r for r in graph.http_requests("GET", DELTA) if r.status is None]:
+        await asyncio.sleep(0.01)
+    bot.clock.advance(timedelta(seconds=31))  # past the lease a took at its claim
+    await asyncio.sleep(0.3)  # a's heartbeat renews it meanwhile
+    assert (await b.sync_cop(ubs)).outcome == "skipped"
+    held.release()
+    assert (await slow).outcome == "ok"
