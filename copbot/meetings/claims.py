@@ -48,7 +48,7 @@ from copbot.store.db import Database
 from copbot.store.meetings_models import MeetingPost
 from copbot.store.results import rows_changed
 from copbot.store.upsert import insert_ignore
-from copbot.work.lease import Freshness
+from copbot.work.lease import TrackedLease
 from copbot.work.policy import Backoff, RetryPolicy
 
 CLAIMED, SENT, FAILED, SKIPPED = "claimed", "sent", "failed", "skipped"
@@ -93,28 +93,25 @@ def lease_end(now: datetime, policy: RetryPolicy = POLICY) -> datetime:
     return now + timedelta(seconds=policy.lease_seconds)
 
 
-class ClaimLease:
+class ClaimLease(TrackedLease):
     """The lease of a claim being sent, for `copbot.work.lease.held` (renewed while the send
     runs, confirmed before it)."""
 
     def __init__(
         self, db: Database, claim: Claim, instance: str, clock: Clock, policy: RetryPolicy = POLICY
     ):
+        super().__init__(clock, policy.heartbeat_seconds)
         self.db = db
         self.claim = claim
         self.instance = instance
         self.clock = clock
         self.policy = policy
-        self._freshness = Freshness(clock, policy.heartbeat_seconds)
 
     @property
     def what(self) -> str:
         return f"meeting_post:{self.claim.id}"
 
-    def fresh(self) -> bool:
-        return self._freshness.fresh()
-
-    async def renew(self) -> bool:
+    async def _extend(self) -> bool:
         async with self.db.session() as session:
             result = await session.execute(
                 update(MeetingPost)
@@ -126,9 +123,7 @@ class ClaimLease:
                 )
                 .values(lease_until=lease_end(self.clock.now(), self.policy))
             )
-        if ours := rows_changed(result) == 1:
-            self._freshness.renewed()
-        return ours
+        return rows_changed(result) == 1
 
 
 async def get(db: Database, key: PostKey) -> MeetingPost | None:

@@ -12,30 +12,27 @@ from sqlalchemy import update
 from copbot.membership.records import MembershipRecords
 from copbot.store.results import rows_changed
 from copbot.store.sync_models import DirectorySync
-from copbot.work.lease import Freshness
+from copbot.work.lease import TrackedLease
 from copbot.work.policy import RetryPolicy
 
 
-class SyncLease:
+class SyncLease(TrackedLease):
     """`copbot.work.lease.Renewable` for the row `cop_id` claimed by `instance`."""
 
     def __init__(
         self, records: MembershipRecords, cop_id: str, instance: str, policy: RetryPolicy
     ) -> None:
+        super().__init__(records.clock, policy.heartbeat_seconds)
         self.records = records
         self.cop_id = cop_id
         self.instance = instance
         self.policy = policy
-        self._freshness = Freshness(records.clock, policy.heartbeat_seconds)
 
     @property
     def what(self) -> str:
         return f"directory_sync:{self.cop_id}"
 
-    def fresh(self) -> bool:
-        return self._freshness.fresh()
-
-    async def renew(self) -> bool:
+    async def _extend(self) -> bool:
         now = self.records.now()
         async with self.records.db.session() as session:
             result = await session.execute(
@@ -47,7 +44,4 @@ class SyncLease:
                 .values(lease_until=now + timedelta(seconds=self.policy.lease_seconds))
                 .execution_options(synchronize_session=False)
             )
-        renewed = rows_changed(result) == 1
-        if renewed:
-            self._freshness.renewed()
-        return renewed
+        return rows_changed(result) == 1

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from datetime import timedelta
@@ -68,6 +69,30 @@ class Freshness:
 
     def renewed(self) -> None:
         self.renewed_at = self.clock.now()
+
+
+class TrackedLease(ABC):
+    """A `Renewable` that remembers when it was last renewed (its `fresh`): a subclass says what it
+    leases (`what`) and how to extend the lease in the database (`_extend`)."""
+
+    def __init__(self, clock: Clock, heartbeat: float):
+        self._freshness = Freshness(clock, heartbeat)
+
+    @property
+    @abstractmethod
+    def what(self) -> str: ...
+
+    @abstractmethod
+    async def _extend(self) -> bool:
+        """Extend the lease if it is still this worker's; False when it is not."""
+
+    def fresh(self) -> bool:
+        return self._freshness.fresh()
+
+    async def renew(self) -> bool:
+        if ours := await self._extend():
+            self._freshness.renewed()
+        return ours
 
 
 _current: ContextVar[Renewable | None] = ContextVar("copbot_lease", default=None)

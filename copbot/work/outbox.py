@@ -51,7 +51,7 @@ from copbot.store import Database
 from copbot.store.membership_models import OutboxItem
 from copbot.store.results import rows_changed
 from copbot.store.upsert import insert_ignore
-from copbot.work.lease import Freshness, LeaseLost, held
+from copbot.work.lease import LeaseLost, TrackedLease, held
 from copbot.work.policy import RetryPolicy
 
 log = structlog.get_logger(__name__)
@@ -426,24 +426,19 @@ class Outbox:
         return chosen
 
 
-class _ItemLease:
+class _ItemLease(TrackedLease):
     def __init__(self, outbox: Outbox, item_id: int, token: str):
+        super().__init__(outbox.clock, outbox.policy.heartbeat_seconds)
         self.outbox = outbox
         self.item_id = item_id
         self.token = token
-        self._freshness = Freshness(outbox.clock, outbox.policy.heartbeat_seconds)
 
     @property
     def what(self) -> str:
         return f"outbox:{self.item_id}"
 
-    def fresh(self) -> bool:
-        return self._freshness.fresh()
-
-    async def renew(self) -> bool:
-        if ours := await self.outbox.renew(self.item_id, self.token):
-            self._freshness.renewed()
-        return ours
+    async def _extend(self) -> bool:
+        return await self.outbox.renew(self.item_id, self.token)
 
 
 def _reason(exc: BaseException) -> str:
