@@ -275,7 +275,7 @@ class Leavers:
                 )
                 .values(
                     lease_owner=self.instance,
-                    lease_until=now + timedelta(seconds=self.settings.lease.lease_seconds),
+                    lease_until=self.settings.lease.lease_end(now),
                     last_started_at=now,
                 )
                 .execution_options(synchronize_session=False)

@@ -15,8 +15,8 @@ directory itself):
   membership is compared with our records.
 
 Exactly once with several instances: a run claims the CoP's row (a conditional UPDATE of the
-lease, `copbot.work.policy`'s 30 s renewed every 10 s while the run goes on) before it reads; the changes, the new token and the
-release are one transaction that commits only while the lease is still this run's. A run that
+lease: `copbot.work.policy`'s 30 s, renewed every 10 s while the run goes on) before it reads; the
+changes, the new token and the release are one transaction that commits only while the lease is still this run's. A run that
 dies leaves the old token: the next run reads the same changes again and finds them applied
 (inserts and deletes are conditional), so nothing is applied twice.
 """
@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import structlog
 from sqlalchemy import delete, func, or_, select, update
@@ -169,7 +169,7 @@ class GroupSync:
                 )
                 .values(
                     lease_owner=self.instance,
-                    lease_until=now + timedelta(seconds=self.settings.lease.lease_seconds),
+                    lease_until=self.settings.lease.lease_end(now),
                     last_started_at=now,
                 )
                 .execution_options(synchronize_session=False)

@@ -5,8 +5,6 @@ takes; a run whose instance died is taken over by the next run after 30 s."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import update
 
 from copbot.membership.records import MembershipRecords
@@ -33,7 +31,6 @@ class SyncLease(TrackedLease):
         return f"directory_sync:{self.cop_id}"
 
     async def _extend(self) -> bool:
-        now = self.records.now()
         async with self.records.db.session() as session:
             result = await session.execute(
                 update(DirectorySync)
@@ -41,7 +38,7 @@ class SyncLease(TrackedLease):
                     DirectorySync.cop_id == self.cop_id,
                     DirectorySync.lease_owner == self.instance,
                 )
-                .values(lease_until=now + timedelta(seconds=self.policy.lease_seconds))
+                .values(lease_until=self.policy.lease_end(self.records.now()))
                 .execution_options(synchronize_session=False)
             )
         return rows_changed(result) == 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 
 def backoff(
@@ -78,6 +79,10 @@ class RetryPolicy:
     def __post_init__(self) -> None:
         if not 0 < self.heartbeat_seconds < self.lease_seconds:
             raise ValueError("the heartbeat must come well within the lease")
+
+    def lease_end(self, now: datetime) -> datetime:
+        """Until when a claim made (or renewed) at `now` is held."""
+        return now + timedelta(seconds=self.lease_seconds)
 
     def delay(self, attempts: int, hint: float | None = None) -> float:
         return retry_delay(attempts, hint, self.schedule, floor=self.min_delay)
