@@ -7,17 +7,13 @@ Nothing else reads the environment. Tests build the same parts with `build_compo
 from __future__ import annotations
 
 import ipaddress
-import logging
-import re
-import sys
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import structlog
 from aiohttp import web
 from botframework.connector.auth import ServiceClientCredentialsFactory
-from structlog.typing import EventDict, WrappedLogger
 
 from bot.activity_handler import CopBot
 from bot.adapter import AdapterConfig, build_adapter
@@ -31,6 +27,7 @@ from cards import approval as approval_cards
 from cards import meetings as meeting_cards
 from cards import membership as membership_cards
 from cards import sync as sync_cards
+from copbot import logs
 from copbot.admins import Admins
 from copbot.catalog import Catalog, CatalogError, Problem, check_catalog, load_catalog
 from copbot.clock import Clock, SystemClock
@@ -60,6 +57,9 @@ from scheduler.jobs import outbox_job, outbox_metrics, retention_job
 from scheduler.runner import JobRunner
 from settings import DirectoryMode, LogFormat, Settings
 
+if TYPE_CHECKING:
+    from graph.credential import GraphCredential
+
 log = structlog.get_logger("copbot.app")
 
 
@@ -67,43 +67,16 @@ class StartupError(Exception):
     """The server cannot start; the message says why and what to do."""
 
 
-_EMAIL = re.compile(r"[\w.+-]+@(?:[\w-]+\.)+[A-Za-z]{2,}\b")  # not user@127.0.0.1 (a database URL)
-
-
-def redact_emails(_logger: WrappedLogger, _method: str, event: EventDict) -> EventDict:
-    """Defense in depth: an email address that reaches a log line (an exception message, a
-    traceback) is masked. Log calls themselves pass ids, never addresses."""
-    for key, value in event.items():
-        if isinstance(value, str) and "@" in value:
-            event[key] = _EMAIL.sub("<email>", value)
-    return event
-
-
 def configure_logging(
     settings: Settings, stream: TextIO | None = None, *, cache: bool = True
 ) -> None:
-    level = getattr(logging, settings.log_level.upper(), logging.INFO)
-    stream = stream or sys.stderr
-    renderer: Any = (
-        structlog.processors.JSONRenderer()
-        if settings.log_format == LogFormat.JSON
-        else structlog.dev.ConsoleRenderer(colors=stream.isatty())
+    """Structured logs at LOG_LEVEL in LOG_FORMAT, to `stream` (stderr); copbot/logs.py."""
+    logs.configure(
+        settings.log_level,
+        as_json=settings.log_format == LogFormat.JSON,
+        stream=stream,
+        cache=cache,
     )
-    structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.StackInfoRenderer(),
-            structlog.processors.format_exc_info,
-            redact_emails,
-            renderer,
-        ],
-        wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(stream),
-        cache_logger_on_first_use=cache,
-    )
-    logging.basicConfig(level=max(level, logging.WARNING), stream=stream)
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -154,28 +127,24 @@ def check_settings(settings: Settings) -> list[str]:
         if not settings.microsoft_app_tenant_id:
             problems.append("MICROSOFT_APP_TENANT_ID is required for a SingleTenant bot")
     if settings.directory_mode == DirectoryMode.GRAPH:
-        if not (settings.graph_client_id or settings.microsoft_app_id):
-            problems.append("DIRECTORY_MODE=graph needs GRAPH_CLIENT_ID (or MICROSOFT_APP_ID)")
-        if not settings.microsoft_app_tenant_id:
-            problems.append("DIRECTORY_MODE=graph needs MICROSOFT_APP_TENANT_ID")
+        problems += settings.graph_credential_config().problems()
     return problems
 
 
-def build_sync_ports(settings: Settings) -> SyncPorts:
+def build_graph_credential(settings: Settings) -> GraphCredential | None:
+    """The one credential of every Graph client (Graph mode); closed at shutdown."""
     if settings.directory_mode == DirectoryMode.LOCAL:
-        return SyncPorts()
-    from graph.factory import graph_credential, graph_sync_ports
+        return None
+    from graph.credential import GraphCredential
 
-    credential = graph_credential(
-        tenant_id=settings.microsoft_app_tenant_id,
-        client_id=settings.graph_client_id or settings.microsoft_app_id,
-        client_secret=(
-            settings.graph_client_secret.get_secret_value()
-            or settings.microsoft_app_password.get_secret_value()
-        ),
-        authority_host=settings.login_authority_host,
-        graph_base_url=settings.graph_base_url,
-    )
+    return GraphCredential(settings.graph_credential_config())
+
+
+def build_sync_ports(settings: Settings, credential: GraphCredential | None) -> SyncPorts:
+    if credential is None:
+        return SyncPorts()
+    from graph.factory import graph_sync_ports
+
     return SyncPorts(*graph_sync_ports(credential, settings.graph_base_url))
 
 
@@ -191,39 +160,23 @@ def sync_metrics(metrics: Metrics) -> SyncObserver:
     return observe
 
 
-def build_directory(settings: Settings, db: Database, clock: Clock) -> Directory:
-    if settings.directory_mode == DirectoryMode.LOCAL:
+def build_directory(
+    settings: Settings, db: Database, clock: Clock, credential: GraphCredential | None
+) -> Directory:
+    if credential is None:
         return LocalDirectory(db, clock)
-    from graph.factory import graph_directory_from_settings
+    from graph.directory import GraphDirectory
 
-    return graph_directory_from_settings(
-        tenant_id=settings.microsoft_app_tenant_id,
-        client_id=settings.graph_client_id or settings.microsoft_app_id,
-        client_secret=(
-            settings.graph_client_secret.get_secret_value()
-            or settings.microsoft_app_password.get_secret_value()
-        ),
-        authority_host=settings.login_authority_host,
-        graph_base_url=settings.graph_base_url,
-    )
+    return GraphDirectory.create(credential, settings.graph_base_url)
 
 
-def build_installer(settings: Settings) -> AppInstaller:
+def build_installer(settings: Settings, credential: GraphCredential | None) -> AppInstaller:
     """Graph's app installer in Graph mode with PROACTIVE_INSTALL on; else local mode's."""
-    if settings.directory_mode == DirectoryMode.LOCAL or not settings.proactive_install:
+    if credential is None or not settings.proactive_install:
         return LocalAppInstaller()
-    from graph.factory import graph_installer_from_settings
+    from graph.installs import GraphAppInstaller
 
-    return graph_installer_from_settings(
-        tenant_id=settings.microsoft_app_tenant_id,
-        client_id=settings.graph_client_id or settings.microsoft_app_id,
-        client_secret=(
-            settings.graph_client_secret.get_secret_value()
-            or settings.microsoft_app_password.get_secret_value()
-        ),
-        authority_host=settings.login_authority_host,
-        graph_base_url=settings.graph_base_url,
-    )
+    return GraphAppInstaller.create(credential, settings.graph_base_url)
 
 
 def build_components(
@@ -235,15 +188,20 @@ def build_components(
     credentials_factory: ServiceClientCredentialsFactory | None = None,
     adapter_overrides: dict[str, str] | None = None,
     sync_ports: SyncPorts | None = None,
+    graph_credential: GraphCredential | None = None,
 ) -> Components:
-    """`directory` / `sync_ports`: given by tests (on the Graph fake); built from settings
-    otherwise."""
+    """`directory` / `sync_ports` / `graph_credential`: given by tests (on the Graph fake and the
+    login double); built from settings otherwise."""
     problems = check_settings(settings)
     if problems:
         raise StartupError("\n".join(problems))
     catalog, catalog_problems = load_checked_catalog(settings)
     clock = clock or SystemClock()
     db = Database(settings.effective_database_url)
+    # One Graph credential for every Graph client; none when tests give them all.
+    needs_graph = directory is None or (installer is None and settings.proactive_install)
+    if graph_credential is None and needs_graph:
+        graph_credential = build_graph_credential(settings)
     local = settings.local_mode
     metrics = Metrics()
     adapter_config = AdapterConfig(
@@ -279,7 +237,7 @@ def build_components(
             ),
             Pace(clock, tenant_rate=settings.teams_sends_per_second),
         ),
-        installer or build_installer(settings),
+        installer or build_installer(settings, graph_credential),
         InstallSettings(
             enabled=settings.proactive_install,
             manifest_id=settings.teams_app_id or settings.microsoft_app_id,
@@ -303,8 +261,12 @@ def build_components(
     )
     admins = Admins.of(settings.admin_id_list)
     if sync_ports is None:
-        sync_ports = build_sync_ports(settings) if directory is None else SyncPorts()
-    directory = InstrumentedDirectory(directory or build_directory(settings, db, clock), metrics)
+        sync_ports = (
+            build_sync_ports(settings, graph_credential) if directory is None else SyncPorts()
+        )
+    directory = InstrumentedDirectory(
+        directory or build_directory(settings, db, clock, graph_credential), metrics
+    )
     outbox = Outbox(db, clock)
     finder = Finder.of(catalog)
     meetings = Meetings.build(
@@ -371,6 +333,10 @@ def build_components(
     )
     services.readiness.append(notifier.readiness)
     services.readiness.append(unreached_readiness(membership))
+    if graph_credential is not None:
+        from graph.factory import credential_readiness
+
+        services.readiness.append(credential_readiness(graph_credential, settings.graph_base_url))
     metrics.add_refresher(outbox_metrics(outbox))
     runner = JobRunner()
     runner.add(outbox_job(outbox))
@@ -390,6 +356,7 @@ def build_components(
         runner=runner,
         catalog_problems=catalog_problems,
         sync_ports=sync_ports,
+        graph_credential=graph_credential,
     )
 
 

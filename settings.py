@@ -9,9 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.credential_kind import CredentialKind
+
+if TYPE_CHECKING:
+    from graph.credential import CredentialConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 
@@ -85,9 +91,18 @@ class Settings(BaseSettings):
     login_authority_host: str = Field(
         "https://login.microsoftonline.com", alias="LOGIN_AUTHORITY_HOST"
     )
-    # Graph app credentials; default to the bot's own registration.
+    # Graph's credential (graph/credential.py): auto, secret, certificate, managed_identity or
+    # workload_identity. The app registration defaults to the bot's own (MICROSOFT_APP_ID,
+    # MICROSOFT_APP_PASSWORD); on Azure a managed identity needs no secret at all.
+    graph_credential: CredentialKind = Field(CredentialKind.AUTO, alias="GRAPH_CREDENTIAL")
     graph_client_id: str = Field("", alias="GRAPH_CLIENT_ID")
     graph_client_secret: SecretStr = Field(SecretStr(""), alias="GRAPH_CLIENT_SECRET")
+    graph_client_certificate_path: str = Field("", alias="GRAPH_CLIENT_CERTIFICATE_PATH")
+    graph_client_certificate_password: SecretStr = Field(
+        SecretStr(""), alias="GRAPH_CLIENT_CERTIFICATE_PASSWORD"
+    )
+    graph_managed_identity_client_id: str = Field("", alias="GRAPH_MANAGED_IDENTITY_CLIENT_ID")
+    azure_federated_token_file: str = Field("", alias="AZURE_FEDERATED_TOKEN_FILE")
 
     catalog_path: Path = Field(PROJECT_ROOT / "catalog" / "communities.yaml", alias="CATALOG_PATH")
     catalog_overlay_path: Path | None = Field(None, alias="CATALOG_OVERLAY_PATH")
@@ -149,6 +164,28 @@ class Settings(BaseSettings):
         if self.database_url:
             return normalise_database_url(self.database_url)
         return f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'copbot.sqlite3'}"
+
+    def graph_credential_config(self) -> CredentialConfig:
+        """Which credential Graph's token comes from (graph/credential.py: GRAPH_CREDENTIAL)."""
+        from graph.credential import CredentialConfig
+
+        graph_secret = self.graph_client_secret.get_secret_value()
+        bot_identity = self.microsoft_app_id
+        return CredentialConfig(
+            kind=self.graph_credential,
+            tenant_id=self.microsoft_app_tenant_id,
+            client_id=self.graph_client_id or self.microsoft_app_id,
+            client_secret=graph_secret or self.microsoft_app_password.get_secret_value(),
+            secret_setting="GRAPH_CLIENT_SECRET" if graph_secret else "MICROSOFT_APP_PASSWORD",
+            certificate_path=self.graph_client_certificate_path,
+            certificate_password=self.graph_client_certificate_password.get_secret_value(),
+            # A bot that is itself a user-assigned managed identity (MICROSOFT_APP_TYPE) lends it
+            # to Graph unless another is named: a deployment with no secret at all.
+            managed_identity_client_id=self.graph_managed_identity_client_id
+            or (bot_identity if self.microsoft_app_type.lower() == "userassignedmsi" else ""),
+            federated_token_file=self.azure_federated_token_file,
+            authority_host=self.login_authority_host,
+        )
 
 
 def normalise_database_url(url: str) -> str:

@@ -7,7 +7,7 @@ import asyncio
 import gc
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import structlog
 from aiohttp import web
@@ -39,6 +39,10 @@ __all__ = [
 ]
 
 
+class Closable(Protocol):
+    async def close(self) -> None: ...
+
+
 @dataclass
 class Components:
     settings: Settings
@@ -49,6 +53,7 @@ class Components:
     runner: JobRunner
     catalog_problems: list[Problem] = field(default_factory=list)
     sync_ports: SyncPorts = field(default_factory=SyncPorts)
+    graph_credential: Closable | None = None  # Graph mode: the one credential, closed last
 
 
 COMPONENTS: web.AppKey[Components] = web.AppKey("components")
@@ -164,4 +169,6 @@ async def close_components(components: Components, *, started: bool = True) -> N
     )
     if close_installer is not None:
         await close_installer()
+    if components.graph_credential is not None:
+        await components.graph_credential.close()
     await components.services.db.dispose()

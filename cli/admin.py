@@ -128,10 +128,11 @@ async def _import(
     db = Database(settings.effective_database_url)
     directory: Any = None
     ports = composition.SyncPorts()
+    credential = composition.build_graph_credential(settings)
     try:
         await db.upgrade()
-        directory = composition.build_directory(settings, db, clock)
-        ports = composition.build_sync_ports(settings)
+        directory = composition.build_directory(settings, db, clock, credential)
+        ports = composition.build_sync_ports(settings, credential)
         importer = MemberImporter(db, directory, catalog, clock, team_members=ports.team_members)
         columns = (
             TextColumn("{task.description}"),
@@ -164,6 +165,8 @@ async def _import(
         if close is not None:
             await close()
         await ports.aclose()
+        if credential is not None:
+            await credential.close()
         await db.dispose()
 
 
@@ -290,17 +293,20 @@ async def _report(settings: Any, catalog: Catalog, directory_counts: bool) -> Ad
     clock = SystemClock()
     db = Database(settings.effective_database_url)
     directory: Any = None
+    credential = composition.build_graph_credential(settings) if directory_counts else None
     try:
         await db.upgrade()
         in_group = None
         if directory_counts:
-            directory = composition.build_directory(settings, db, clock)
+            directory = composition.build_directory(settings, db, clock, credential)
             in_group = {c.id: len(await directory.list_members(c.group_key)) for c in catalog}
         return await build_report(db, catalog, clock.now(), directory_members=in_group)
     finally:
         close = getattr(directory, "aclose", None)
         if close is not None:
             await close()
+        if credential is not None:
+            await credential.close()
         await db.dispose()
 
 

@@ -42,6 +42,9 @@ def check_config() -> None:
     problems = composition.check_settings(settings)
     for problem in problems:
         typer.secho(f"error: settings: {problem}", fg=typer.colors.RED)
+    if settings.directory_mode == composition.DirectoryMode.GRAPH and not problems:
+        described = settings.graph_credential_config().describe()
+        typer.echo(f"Graph: {settings.graph_base_url}, credential {described}")
     try:
         catalog, warnings = composition.load_checked_catalog(settings)
     except CatalogError as exc:

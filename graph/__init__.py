@@ -1,6 +1,6 @@
 """Microsoft Graph: the directory (users, Microsoft 365 group membership) for CoP Bot.
 
-msgraph-sdk, kiota and MSAL types stay inside this package; the domain sees only
+msgraph-sdk, kiota and azure-identity types stay inside this package; the domain sees only
 ``copbot.directory`` types. Attributes are imported lazily so that ``import graph`` stays cheap
 (msgraph-sdk takes a while to import) for code that needs none of it.
 """
@@ -14,17 +14,17 @@ if TYPE_CHECKING:
     from .client import RetryPolicy as RetryPolicy
     from .client import build_graph_client as build_graph_client
     from .client import graph_scope as graph_scope
-    from .credentials import MsalClientCredential as MsalClientCredential
+    from .credential import CredentialConfig as CredentialConfig
+    from .credential import GraphCredential as GraphCredential
     from .directory import GraphDirectory as GraphDirectory
-    from .factory import graph_directory_from_settings as graph_directory_from_settings
 
 _EXPORTS = {
+    "CredentialConfig": ".credential",
+    "GraphCredential": ".credential",
     "GraphDirectory": ".directory",
-    "MsalClientCredential": ".credentials",
     "RetryPolicy": ".client",
     "build_graph_client": ".client",
     "graph_scope": ".client",
-    "graph_directory_from_settings": ".factory",
 }
 
 __all__ = sorted(_EXPORTS)

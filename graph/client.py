@@ -8,21 +8,24 @@ and retries are capped so that a long outage surfaces quickly as ``DirectoryUnav
 caller's outbox tries again later.
 
 A 401 to a token we sent (Graph: ``InvalidAuthenticationToken``, e.g. a token revoked or expired
-before the time Entra gave it) is answered once: the credential is asked to forget that token
-(``invalidate_token``, see ``TokenRefreshingRequestAdapter``), a fresh one is fetched and the
-request is sent again. A second 401 is a configuration problem and surfaces as such.
+before the time Entra gave it) is answered once: the credential is asked for a token newer than
+that one (``RenewingRequestAdapter``) and the request is sent again. A second 401 is a
+configuration problem and surfaces as such.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import importlib.util
 import inspect
+import json
 import math
 import re
+import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -142,30 +145,37 @@ class BoundedRetryHandler(RetryHandler):
         return self.policy.backoff(retry_count)
 
 
-class TokenRefreshingRequestAdapter(GraphRequestAdapter):
-    """msgraph's request adapter, plus one retry with a fresh token when Graph answers 401 to a
-    token we sent.
+class RenewingRequestAdapter(GraphRequestAdapter):
+    """msgraph's request adapter, plus one retry with a newer token when Graph answers a plain
+    401 to a token we sent.
 
     kiota already retries a 401 carrying a CAE claims challenge; a plain 401
     ``InvalidAuthenticationToken`` (a token revoked, or expired early) would otherwise fail every
-    call until the cached token reaches its own expiry. Here the rejected token is handed to the
-    credential's ``invalidate_token(token)`` when it has one (``MsalClientCredential`` does: it
-    drops the token from its cache and from MSAL's), a token is asked for again, and the request is
-    sent once more if that token is a different one. Requests sent without a token (a host outside
-    the allowed list) and second 401s are returned as they are.
+    call until the cached token reaches its own expiry. Here the credential is asked, once per
+    refused token however many requests it failed, for a token not before now: the claims request
+    Graph's own CAE challenge makes
+    (https://learn.microsoft.com/entra/identity-platform/claims-challenge). azure-identity skips its
+    cache for it and caches the new token, so the request, authenticated again, carries it and is
+    sent once more. Requests sent without a token (a host outside the allowed list), a credential
+    that hands back the same token, and second 401s are returned as they are.
     """
 
     AUTHORIZATION = "Authorization"
+    REMEMBERED = 32  # refused tokens whose renewal is known (a few per hour at most)
 
     def __init__(
         self,
         auth_provider: AzureIdentityAuthenticationProvider,
         *,
         client: httpx.AsyncClient,
-        credential: Any,
+        credential: TokenCredential | AsyncTokenCredential,
+        scopes: list[str],
     ) -> None:
         super().__init__(auth_provider, client=client)
         self._credential = credential
+        self._scopes = scopes
+        self._renewal = asyncio.Lock()
+        self._renewed: dict[str, None] = {}  # refused tokens already renewed, oldest first
         self._renewing: set[int] = set()  # requests being sent again: never a second time
 
     async def retry_cae_response_if_required(
@@ -174,18 +184,14 @@ class TokenRefreshingRequestAdapter(GraphRequestAdapter):
         resp = await super().retry_cae_response_if_required(resp, request_info, claims)
         if resp.status_code != 401 or claims or id(request_info) in self._renewing:
             return resp
-        rejected = self._bearer(request_info)
-        if not rejected:
+        refused = self._bearer(request_info)
+        if not refused:
             return resp
-        invalidate = getattr(self._credential, "invalidate_token", None)
-        if callable(invalidate):
-            outcome = invalidate(rejected)
-            if inspect.isawaitable(outcome):
-                await outcome
+        await self._renew(refused)
         request_info.headers.remove(self.AUTHORIZATION)
         await self._authentication_provider.authenticate_request(request_info, {})
         fresh = self._bearer(request_info)
-        if not fresh or fresh == rejected:
+        if not fresh or fresh == refused:
             log.warning("graph.token_rejected", status=401, renewed=False)
             return resp
         log.info("graph.token_rejected", status=401, renewed=True)
@@ -196,6 +202,20 @@ class TokenRefreshingRequestAdapter(GraphRequestAdapter):
         finally:
             span.end()
             self._renewing.discard(id(request_info))
+
+    async def _renew(self, refused: str) -> None:
+        async with self._renewal:  # concurrent refusals of one token share one renewal
+            if refused in self._renewed:
+                return
+            not_before = json.dumps(
+                {"access_token": {"nbf": {"essential": True, "value": str(int(time.time()))}}}
+            )
+            outcome = self._credential.get_token(*self._scopes, claims=not_before, enable_cae=True)
+            if inspect.isawaitable(outcome):
+                await outcome
+            self._renewed[refused] = None
+            while len(self._renewed) > self.REMEMBERED:
+                del self._renewed[next(iter(self._renewed))]
 
     def _bearer(self, request_info: RequestInformation) -> str:
         for value in request_info.headers.get(self.AUTHORIZATION):
@@ -296,6 +316,8 @@ def build_graph_client(
         http_client = build_http_client(
             base_url, retry=retry, timeout=timeout, connect_timeout=connect_timeout
         )
-    adapter = TokenRefreshingRequestAdapter(auth, client=http_client, credential=credential)
+    adapter = RenewingRequestAdapter(
+        auth, client=http_client, credential=credential, scopes=scopes or [graph_scope(base_url)]
+    )
     adapter.base_url = base_url
     return GraphServiceClient(request_adapter=adapter)

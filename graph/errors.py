@@ -20,6 +20,7 @@ from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 from copbot.directory import DirectoryError, DirectoryUnavailable, PermissionMissing
 
 from .client import RETRY_STATUSES, parse_retry_after
+from .credential import CredentialRefused
 
 log = structlog.get_logger(__name__)
 
@@ -70,11 +71,18 @@ async def graph_errors(what: str, permission: str) -> AsyncIterator[None]:
     except ServiceRequestError as exc:
         log.warning("graph.token_unavailable", operation=what)
         raise DirectoryUnavailable(f"Could not get a Graph token to {what}: {exc}") from exc
+    except CredentialRefused as exc:
+        if exc.transient:
+            raise DirectoryUnavailable(f"Could not get a Graph token to {what}: {exc}") from exc
+        log.error("graph.token_refused", operation=what)
+        raise DirectoryError(
+            f"Could not get a Graph token to {what}: {exc}", code="authentication_failed"
+        ) from exc
     except ClientAuthenticationError as exc:
         log.error("graph.token_refused", operation=what)
         raise DirectoryError(
-            f"Could not get a Graph token to {what}: check GRAPH_CLIENT_ID, the client "
-            f"secret and the tenant id. {exc.message}",
+            f"Could not get a Graph token to {what}: check GRAPH_CREDENTIAL and its settings. "
+            f"{exc.message}",
             code="authentication_failed",
         ) from exc
 

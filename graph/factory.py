@@ -1,31 +1,29 @@
-"""One call for the composition root: settings values in, a ready ``GraphDirectory`` out (and,
-from the same credential, the Teams-side clients such as ``GraphAppInstaller``)."""
+"""The Graph clients of the composition root, all on one credential (graph/credential.py), and
+the credential's line on /readyz."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
 from .accounts import GraphAccounts
-from .client import DEFAULT_GRAPH_BASE_URL, RetryPolicy, graph_scope
-from .credentials import DEFAULT_AUTHORITY_HOST, MsalClientCredential
+from .client import DEFAULT_GRAPH_BASE_URL, graph_scope
+from .credential import CredentialRefused, GraphCredential
 from .delta import GraphGroupDelta
-from .directory import GraphDirectory
-from .installs import GraphAppInstaller
 from .teams import GraphTeamMembers
 
+if TYPE_CHECKING:
+    from azure.core.credentials_async import AsyncTokenCredential
 
-def graph_credential(
-    *, tenant_id: str, client_id: str, client_secret: str, authority_host: str, graph_base_url: str
-) -> MsalClientCredential:
-    return MsalClientCredential(
-        tenant_id,
-        client_id,
-        client_secret,
-        authority_host=authority_host,
-        scope=graph_scope(graph_base_url),
-    )
+    from copbot.services import ReadinessCheck
+
+log = structlog.get_logger(__name__)
 
 
 def graph_sync_ports(
-    credential: MsalClientCredential, graph_base_url: str = DEFAULT_GRAPH_BASE_URL
+    credential: AsyncTokenCredential, graph_base_url: str = DEFAULT_GRAPH_BASE_URL
 ) -> tuple[GraphGroupDelta, GraphAccounts, GraphTeamMembers]:
     """The directory sync's and the Team add's clients; each owns an HTTP client (``aclose``)."""
     return (
@@ -35,45 +33,25 @@ def graph_sync_ports(
     )
 
 
-def graph_directory_from_settings(
-    *,
-    tenant_id: str,
-    client_id: str,
-    client_secret: str,
-    authority_host: str = DEFAULT_AUTHORITY_HOST,
-    graph_base_url: str = DEFAULT_GRAPH_BASE_URL,
-    retry: RetryPolicy | None = None,
-    timeout: float = 30.0,
-) -> GraphDirectory:
-    """Client-credentials MSAL token for ``<graph host>/.default``, sent only to ``graph_base_url``.
+def credential_readiness(credential: GraphCredential, graph_base_url: str) -> ReadinessCheck:
+    """/readyz names Graph's credential and whether it gives a token. A refusal is a warning, not
+    "not ready": chat (finding a CoP) works without Graph, and every instance shares the refusal.
+    azure-identity caches the token, so a poll asks Entra only when the token needs renewing."""
 
-    The caller should ``await directory.aclose()`` at shutdown (it closes the HTTP client).
-    """
-    credential = MsalClientCredential(
-        tenant_id,
-        client_id,
-        client_secret,
-        authority_host=authority_host,
-        scope=graph_scope(graph_base_url),
-    )
-    return GraphDirectory.create(credential, graph_base_url, retry=retry, timeout=timeout)
+    async def check() -> tuple[str, dict[str, Any], list[str]]:
+        detail: dict[str, Any] = {"ok": True, "credential": credential.config.describe()}
+        try:
+            async with asyncio.timeout(5):
+                await credential.get_token(graph_scope(graph_base_url), enable_cae=True)
+        except (CredentialRefused, TimeoutError) as exc:
+            reason = str(exc) or "no answer from the login endpoint in 5 s"
+            detail["login"] = reason
+            return "graph_credential", detail, [f"warning: graph: no Graph token: {reason}"]
+        except Exception as exc:  # unreachable login endpoint (ServiceRequestError) and the like
+            log.warning("readyz.graph_token_failed", error_type=type(exc).__name__, exc_info=True)
+            detail["login"] = f"{type(exc).__name__}: {exc}"
+            return "graph_credential", detail, [f"warning: graph: no Graph token: {exc}"]
+        detail["login"] = "ok"
+        return "graph_credential", detail, []
 
-
-def graph_installer_from_settings(
-    *,
-    tenant_id: str,
-    client_id: str,
-    client_secret: str,
-    authority_host: str = DEFAULT_AUTHORITY_HOST,
-    graph_base_url: str = DEFAULT_GRAPH_BASE_URL,
-    timeout: float = 30.0,
-) -> GraphAppInstaller:
-    """The app installer on Graph; ``await installer.aclose()`` at shutdown."""
-    credential = MsalClientCredential(
-        tenant_id,
-        client_id,
-        client_secret,
-        authority_host=authority_host,
-        scope=graph_scope(graph_base_url),
-    )
-    return GraphAppInstaller.create(credential, graph_base_url, timeout=timeout)
+    return check

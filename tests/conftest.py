@@ -135,6 +135,7 @@ async def bot_factory(
         credentials_factory: Any = None,
         adapter_overrides: dict[str, str] | None = None,
         sync_ports: Any = None,
+        graph_credential: Any = None,
         **settings_values: Any,
     ) -> RunningBot:
         settings = make_settings(
@@ -149,6 +150,7 @@ async def bot_factory(
             credentials_factory=credentials_factory,
             adapter_overrides=adapter_overrides,
             sync_ports=sync_ports,
+            graph_credential=graph_credential,
         )
         server = TestServer(composition.create_web_app(components), host="127.0.0.1")
         await server.start_server()

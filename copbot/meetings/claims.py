@@ -90,7 +90,7 @@ def retry_at(
 
 
 def lease_end(now: datetime, policy: RetryPolicy = POLICY) -> datetime:
-    return now + timedelta(seconds=policy.lease_seconds)
+    return policy.lease_end(now)
 
 
 class ClaimLease(TrackedLease):

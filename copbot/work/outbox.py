@@ -243,7 +243,7 @@ class Outbox:
         token = f"{self.owner}/{next(self._claims)}"
         lease = {
             "lease_owner": token,
-            "lease_until": now + timedelta(seconds=self.policy.lease_seconds),
+            "lease_until": self.policy.lease_end(now),
             "attempts": OutboxItem.attempts + 1,
             "updated_at": now,
         }
@@ -367,7 +367,7 @@ class Outbox:
                     OutboxItem.lease_owner == token,
                     OutboxItem.status == PENDING,
                 )
-                .values(lease_until=now + timedelta(seconds=self.policy.lease_seconds))
+                .values(lease_until=self.policy.lease_end(now))
                 .execution_options(synchronize_session=False)
             )
             return bool(rows_changed(result))

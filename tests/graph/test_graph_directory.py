@@ -17,7 +17,6 @@ from copbot.directory import (
 )
 from graph.client import RetryPolicy, graph_scope
 from graph.directory import GraphDirectory
-from graph.factory import graph_directory_from_settings
 from tests.fakes.graph_fake import GraphFake
 
 from .conftest import TOKEN
@@ -503,24 +502,10 @@ async def test_the_credential_is_asked_for_the_graph_scope_not_the_fake_host(
 # -- configuration ---------------------------------------------------------------------------------
 
 
-async def test_factory_builds_a_working_directory_and_refuses_unsafe_urls() -> None:
-    directory = graph_directory_from_settings(
-        tenant_id="contoso", client_id="app", client_secret="secret"
-    )
+async def test_a_directory_is_built_for_https_graph_only(credential) -> None:
+    directory = GraphDirectory.create(credential)
     await directory.aclose()
     assert graph_scope("https://graph.microsoft.us/v1.0") == "https://graph.microsoft.us/.default"
 
-    with pytest.raises(ValueError, match="https"):
-        graph_directory_from_settings(
-            tenant_id="contoso",
-            client_id="app",
-            client_secret="secret",
-            graph_base_url="http://graph.example.org/v1.0",  # a token must never go over http
-        )
-    with pytest.raises(ValueError, match="https"):
-        graph_directory_from_settings(
-            tenant_id="contoso",
-            client_id="app",
-            client_secret="secret",
-            authority_host="http://login.example.org",
-        )
+    with pytest.raises(ValueError, match="https"):  # a token must never go over http
+        GraphDirectory.create(credential, "http://graph.example.org/v1.0")

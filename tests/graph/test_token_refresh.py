@@ -1,62 +1,68 @@
 """A token Graph refuses (401 InvalidAuthenticationToken: revoked, or expired before its time) is
-dropped from every cache, a new one is fetched and the request is sent once more; a second 401 is
-a configuration problem. MSAL is the real library, its token endpoint a fake (tests/fakes/entra)."""
+replaced: the credential is asked for a token not before now (the claims request of Graph's CAE
+challenge), and the request is sent once more; a second 401 is a configuration problem.
+azure-identity is the real library, Entra's token endpoint the login double on 127.0.0.1."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from copbot.directory import DirectoryError
-from graph.credentials import MsalClientCredential
+from graph.credential import CredentialConfig, GraphCredential
 from graph.directory import GraphDirectory
-from tests.fakes.entra import FakeEntra
 from tests.fakes.graph_fake import GraphFake
+from tests.support.login_double import LoginDouble
 
 from .conftest import FAST_RETRY
 
-SCOPE = "https://graph.microsoft.com/.default"
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+CLIENT_ID = "11111111-2222-4333-8444-555555555555"
 
 
-def msal_credential(entra: FakeEntra) -> MsalClientCredential:
-    return MsalClientCredential(
-        "72f988bf-86f1-41af-91ab-2d7cd011db47",
-        "11111111-2222-4333-8444-555555555555",
-        "not-a-real-secret",
-        msal_options=entra.msal_options(),
-    )
+class Entra:
+    """The login double, seen as the tests here need it."""
+
+    def __init__(self, double: LoginDouble) -> None:
+        self.double = double
+
+    @property
+    def token_requests(self) -> int:
+        return len(self.double.issued)
+
+    def claims(self, number: int) -> dict[str, Any]:
+        """The claims of token request `number` (azure-identity always asks for CAE: xms_cc)."""
+        return dict(json.loads(self.double.requests[number - 1].get("claims", "{}")))
 
 
 @pytest.fixture
-async def entra_directory(graph: GraphFake):
-    entra = FakeEntra()
-    directory = GraphDirectory.create(
-        msal_credential(entra), graph.base_url, retry=FAST_RETRY, timeout=5.0
+async def entra_directory(
+    graph: GraphFake, tmp_path: Path
+) -> AsyncIterator[tuple[Entra, GraphDirectory]]:
+    login = LoginDouble(CLIENT_ID, "not-a-real-secret", tmp_path, prefix="entra-token").start()
+    credential = GraphCredential(
+        CredentialConfig(
+            tenant_id=TENANT,
+            client_id=CLIENT_ID,
+            client_secret="not-a-real-secret",
+            authority_host=login.base,
+        ),
+        connection_verify=str(login.cert_path),
     )
-    yield entra, directory
+    directory = GraphDirectory.create(credential, graph.base_url, retry=FAST_RETRY, timeout=5.0)
+    yield Entra(login), directory
     await directory.aclose()
+    await credential.close()
+    login.stop()
 
 
 def tokens_sent(graph: GraphFake) -> list[tuple[str | None, int | None]]:
     return [((r.authorization or "").removeprefix("Bearer "), r.status) for r in graph.requests]
-
-
-async def test_invalidate_drops_the_token_from_our_cache_and_msals() -> None:
-    entra = FakeEntra()
-    credential = msal_credential(entra)
-    first = await credential.get_token(SCOPE)
-    assert (await credential.get_token(SCOPE)).token == first.token == "entra-token-1"
-    assert entra.token_requests == 1  # the second came from a cache
-
-    assert credential.invalidate_token("entra-token-1") is True
-    assert (await credential.get_token(SCOPE)).token == "entra-token-2"
-    assert entra.token_requests == 2  # MSAL's own cache did not hand the old one back
-
-    # Someone else renewed first: forgetting the old token again keeps the new one.
-    assert credential.invalidate_token("entra-token-1") is False
-    assert (await credential.get_token(SCOPE)).token == "entra-token-2"
-    assert entra.token_requests == 2
 
 
 async def test_a_refused_token_is_renewed_and_the_request_sent_once_more(
@@ -77,6 +83,9 @@ async def test_a_refused_token_is_renewed_and_the_request_sent_once_more(
     ]
     assert graph.member_ids(group.id) == [alice.id]  # added once
     assert entra.token_requests == 2
+    # the renewal asked for a token not before the refusal (what Graph's CAE challenge asks)
+    assert "nbf" not in entra.claims(1)["access_token"]
+    assert "nbf" in entra.claims(2)["access_token"]
 
 
 async def test_concurrent_calls_share_one_renewal(graph: GraphFake, entra_directory) -> None:
@@ -113,7 +122,7 @@ async def test_a_second_refusal_is_a_credentials_error_not_a_loop(
 async def test_a_credential_without_a_newer_token_is_not_asked_to_retry(
     graph: GraphFake, make_directory, credential
 ) -> None:
-    """A static token (no `invalidate_token`, same token again): one request, one error."""
+    """A static token (the same token when asked for a newer one): one request, one error."""
     graph.add_user("Alice", id="a1")
     graph.expire_token(credential.token)
     directory = make_directory()

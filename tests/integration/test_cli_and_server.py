@@ -65,6 +65,29 @@ def test_check_config_accepts_the_shipped_catalog(tmp_path: Path) -> None:
     assert "OK: 6 communities (PLG, SHRSI, PFE, UBS, LHS, CC)" in result.stdout
 
 
+def test_check_config_names_the_graph_credential_or_what_it_is_missing(tmp_path: Path) -> None:
+    graph = {
+        "DIRECTORY_MODE": "graph",
+        "MICROSOFT_APP_TENANT_ID": "contoso-tenant",
+        "GRAPH_CLIENT_ID": "graph-app",
+    }
+    # (the shipped catalog has no group ids yet: its problems in Graph mode are reported too)
+    result = run(tmp_path, "check-config", **graph, GRAPH_CREDENTIAL="managed_identity")
+    assert "credential managed_identity (system-assigned)" in result.stdout
+    assert "error: settings" not in result.stdout
+
+    result = run(tmp_path, "check-config", **graph, GRAPH_CLIENT_SECRET="s3cret")
+    assert "credential secret (app graph-app, tenant contoso-tenant)" in result.stdout
+    assert "s3cret" not in result.stdout + result.stderr
+
+    result = run(tmp_path, "check-config", **graph, GRAPH_CREDENTIAL="certificate")
+    assert result.returncode == 1
+    assert (
+        "error: settings: GRAPH_CREDENTIAL=certificate needs GRAPH_CLIENT_CERTIFICATE_PATH"
+        in result.stdout
+    )
+
+
 def test_check_config_prints_every_problem_with_where_it_is(tmp_path: Path) -> None:
     path = broken_catalog(tmp_path)
     result = run(tmp_path, "check-config", CATALOG_PATH=str(path))

@@ -201,6 +201,19 @@ async def ask_to_join_ubs(bot: RunningBot) -> dict[str, Any]:
     return bruno_card.card
 
 
+async def approve_as(bot: RunningBot, card: dict[str, Any], user: User) -> Any:
+    """`user` clicks Approve on `card` (in their chat); the decision's work is then done."""
+    response = await bot.client.execute(
+        "membership.approve",
+        execute_data(card, "membership.approve"),
+        user,
+        conversation=conversation(user),
+    )
+    assert response.status == 200
+    await outbox_of(bot).drain()
+    return response
+
+
 # -- the whole way ---------------------------------------------------------------------------------
 
 
@@ -220,18 +233,11 @@ async def test_request_cards_approve_one_add_both_sides_told(
     assert await people.get_reference(bot.services.db, f"user:{CARMEN.aad_id}") is not None
     assert adds(graph) == []  # nothing happens in the directory before a decision
 
-    response = await bot.client.execute(
-        "membership.approve",
-        execute_data(card, "membership.approve"),
-        BRUNO,
-        conversation=conversation(BRUNO),
-    )
-    assert response.status == 200
+    response = await approve_as(bot, card, BRUNO)
     assert response.body["type"] == "application/vnd.microsoft.card.adaptive"
     clicked = response.body["value"]
     assert "Approved by Bruno Costa on" in card_text(clicked)
     assert not has_button(clicked, "membership.approve")
-    await outbox_of(bot).drain()
 
     assert adds(graph) == [204]
     assert graph.member_ids(GROUPS["UBS"]) == [ALICE.aad_id]

@@ -17,9 +17,8 @@ from tests.fakes.connector import card_text
 from tests.fakes.graph_fake import GraphFake
 from tests.integration.test_directory_sync import hand_driven, sync_ports
 from tests.integration.test_membership_flow import (
+    approve_as,
     ask_to_join_ubs,
-    conversation,
-    execute_data,
     graph_directory,
     graph_settings,
     welcomes,
@@ -55,14 +54,7 @@ async def approved_in_ubs(
         )
     )
     card = await ask_to_join_ubs(bot)
-    response = await bot.client.execute(
-        "membership.approve",
-        execute_data(card, "membership.approve"),
-        BRUNO,
-        conversation=conversation(BRUNO),
-    )
-    assert response.status == 200
-    await bot.services.outbox.drain()
+    await approve_as(bot, card, BRUNO)
     return bot
 
 

@@ -12,8 +12,9 @@ CATALOG_OVERLAY_PATH, ADMIN_IDS, DIRECTORY_MODE=graph with GRAPH_CLIENT_ID and
 MICROSOFT_APP_TENANT_ID, MEETINGS_TICK_SECONDS, LOG_FORMAT...). The test-only switches:
 
 - `--graph-url`: the directory is a `GraphDirectory` on that URL (the Graph fake) with the
-  production credential class (`MsalClientCredential`, real MSAL) whose token endpoint is the
-  in-process `FakeEntra`: tokens "entra-token-1", "-2"... with no network.
+  production credential (`GraphCredential`, real azure-identity, built from the settings) whose
+  token endpoint is a login double in this process (tests/support/login_double.py): tokens
+  "entra-token-1", "-2"... with no network.
   `--graph-timeout` is the HTTP client's timeout (production: 30 s); `--graph-retries` and
   `--graph-backoff` shape its in-process retries (production: `graph.client.RetryPolicy()`).
 - `--clock`: time starts at that instant and runs on with real time, so the schedulers and the
@@ -69,27 +70,34 @@ def parse_instant(value: str) -> datetime:
     return when
 
 
-def graph_directory(settings: Any, args: argparse.Namespace) -> Any:
-    from graph.client import RetryPolicy, graph_scope
-    from graph.credentials import MsalClientCredential
+def graph_directory(settings: Any, args: argparse.Namespace) -> tuple[Any, Any]:
+    """The directory on the Graph fake, and the production credential on a login double."""
+    import tempfile
+
+    from graph.client import RetryPolicy
+    from graph.credential import GraphCredential
     from graph.directory import GraphDirectory
-    from tests.fakes.entra import FakeEntra
+    from tests.support.login_double import LoginDouble
 
     retry = RetryPolicy()
     if args.graph_retries is not None:
         retry = dataclasses.replace(retry, max_retries=args.graph_retries)
     if args.graph_backoff is not None:
         retry = dataclasses.replace(retry, backoff_base=args.graph_backoff)
-    credential = MsalClientCredential(
-        settings.microsoft_app_tenant_id,
-        settings.graph_client_id or settings.microsoft_app_id,
-        "fault-test-secret",  # FakeEntra takes any
-        scope=graph_scope(args.graph_url),
-        msal_options=FakeEntra().msal_options(),
+    config = dataclasses.replace(
+        settings.graph_credential_config(), client_secret="fault-test-secret"
     )
-    return GraphDirectory.create(
+    login = LoginDouble(
+        config.client_id, config.client_secret, Path(tempfile.mkdtemp()), prefix="entra-token"
+    ).start()  # lives as long as this process
+    credential = GraphCredential(
+        dataclasses.replace(config, authority_host=login.base),
+        connection_verify=str(login.cert_path),
+    )
+    directory = GraphDirectory.create(
         credential, args.graph_url, retry=retry, timeout=args.graph_timeout
     )
+    return directory, credential
 
 
 def clock_routes(web_app: web.Application, clock: RunningClock) -> None:
@@ -127,8 +135,10 @@ def main(argv: list[str] | None = None) -> None:
     settings = composition.load_settings()
     composition.configure_logging(settings)
     clock = RunningClock(args.clock) if args.clock else None
-    directory = graph_directory(settings, args) if args.graph_url else None
-    components = composition.build_components(settings, clock=clock, directory=directory)
+    directory, credential = graph_directory(settings, args) if args.graph_url else (None, None)
+    components = composition.build_components(
+        settings, clock=clock, directory=directory, graph_credential=credential
+    )
 
     outbox = components.services.outbox
     if args.outbox_base_delay is not None:
