@@ -285,6 +285,7 @@ def build_components(
         base_url=settings.public_base_url,
         outbox=outbox,
         followup_cards=meeting_cards,
+        ledger=deliveries,
     )
     membership = MembershipService.build(
         db=db,

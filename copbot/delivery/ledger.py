@@ -44,8 +44,11 @@ class Message:
     """What a message is: its key (unique, stable across retries), kind, subject and recipient."""
 
     key: str
-    kind: str  # approval_card, card_update, welcome, rejected, waiting, unreached...
-    subject: str  # "request:<id>", "cop:<id>"
+    # approval_card, reminder_card, escalation_card, card_update, welcome, rejected, waiting,
+    # unreached, ask_primary, focal_point_gone, question_answered, followup_asker,
+    # feedback_results (docs/admin.md lists them)
+    kind: str
+    subject: str  # "request:<id>", "cop:<id>", "meeting:<occurrence id>"
     recipient: str  # a person's object id, or "channel:<id>"
 
 

@@ -10,6 +10,11 @@ the recording and summary replaced when given, materials added), an audit entry,
 - each person whose question was answered at this meeting told where to find the answer;
 - a few days later, the feedback results to each focal point.
 
+Those two messages to people record their true outcome in the delivery ledger
+(`copbot.delivery.outcome.attempt`; kinds `followup_asker`, `feedback_results`), as membership's
+do: delivered only with Teams' activity id, retrying, or undeliverable with Teams' reason (also
+when the outbox gives up on the item).
+
 The occurrence's SEQUENCE is then raised (`Editing.touch`) so subscribed calendars show the
 recording (URL / ATTACH) and the summary.
 """
@@ -24,9 +29,12 @@ from typing import Any, Protocol
 
 import structlog
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from copbot.catalog import Catalog, Community
 from copbot.clock import Clock
+from copbot.delivery.ledger import DeliveryLedger, Message
+from copbot.delivery.outcome import attempt, gave_up
 from copbot.i18n import Lang
 from copbot.meetings import claims
 from copbot.meetings.calendar import Calendar
@@ -127,6 +135,7 @@ class FollowUps:
         cards: FollowUpCards,
         outbox: Outbox,
         feedback: Counter,
+        ledger: DeliveryLedger,
     ):
         self.db = db
         self.catalog = catalog
@@ -137,11 +146,12 @@ class FollowUps:
         self.cards = cards
         self.outbox = outbox
         self.feedback = feedback
+        self.ledger = ledger
 
     def register(self, outbox: Outbox) -> None:
         outbox.register(POST, self._post)
-        outbox.register(ASKER, self._tell_asker)
-        outbox.register(RESULTS, self._send_results)
+        outbox.register(ASKER, self._tell_asker, on_failed=self._asker_failed)
+        outbox.register(RESULTS, self._send_results, on_failed=self._results_failed)
 
     # -- reading ----------------------------------------------------------------------------
     async def of(self, occurrence_ids: Sequence[str]) -> dict[str, FollowUpView]:
@@ -381,8 +391,11 @@ class FollowUps:
             return  # purged since
         lang = await person_lang(self.db, question.asker_id, community, known=question.asker_lang)
         text = self.cards.followup_asker_text(_quote(question.text), occ, community, lang)
-        with _outcome("asker told"):
-            await self.notifier.send_to_person(question.asker_id, text=text)
+
+        async def send() -> SentMessage:
+            return await self.notifier.send_to_person(question.asker_id, text=text)
+
+        await attempt(self.ledger, asker_message(question), "asker told", send)
         log.info("meetings.followup_asker_told", question_id=question.id)
 
     async def _send_results(self, payload: dict[str, Any]) -> None:
@@ -391,9 +404,46 @@ class FollowUps:
         results = await self.feedback.results(occ.id)
         lang = await person_lang(self.db, recipient, community)
         card = self.cards.feedback_results_card(occ, community, results, lang)
-        with _outcome("feedback results"):
-            await self.notifier.send_to_person(recipient, card=card)
+
+        async def send() -> SentMessage:
+            return await self.notifier.send_to_person(recipient, card=card)
+
+        await attempt(self.ledger, results_message(payload), "feedback results", send)
         log.info("meetings.feedback_results_sent", occurrence_id=occ.id, recipient=recipient)
+
+    async def _asker_failed(
+        self, session: AsyncSession, payload: dict[str, Any], reason: str
+    ) -> None:
+        question = await session.get(MeetingQuestion, int(payload["question_id"]))
+        if question is not None:
+            await gave_up(self.ledger, session, asker_message(question), reason)
+
+    async def _results_failed(
+        self, session: AsyncSession, payload: dict[str, Any], reason: str
+    ) -> None:
+        await gave_up(self.ledger, session, results_message(payload), reason)
+
+
+def asker_message(question: MeetingQuestion) -> Message:
+    """Telling the asker their question was taken at the meeting (once per question)."""
+    return Message(
+        key=f"meeting:asker:{question.id}",
+        kind="followup_asker",
+        subject=f"meeting:{question.occurrence_id}",
+        recipient=question.asker_id,
+    )
+
+
+def results_message(payload: dict[str, Any]) -> Message:
+    """The feedback results of a meeting, to one focal point."""
+    occurrence_id = str(payload["occurrence_id"])
+    recipient = str(payload["recipient"])
+    return Message(
+        key=f"meeting:results:{occurrence_id}:{recipient}",
+        kind="feedback_results",
+        subject=f"meeting:{occurrence_id}",
+        recipient=recipient,
+    )
 
 
 @contextmanager

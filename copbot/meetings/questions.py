@@ -5,7 +5,9 @@ digest before the meeting (`posting` sends it), mark each answered, and the aske
 - A question not answered rolls over: it is in the digest of every later meeting of the same series
   of the CoP (its CoP-wide meetings, or one practice area's) until someone marks it answered.
 - Marking answered is a compare-and-set: of two focal points clicking at once, one answers it (and
-  the asker is told once); every copy of the digest is then refreshed.
+  the asker is told once); every copy of the digest is then refreshed. Telling the asker is best
+  effort (not queued, not tried again) and its outcome is recorded in the delivery ledger (kind
+  `question_answered`): delivered with Teams' activity id, else undeliverable with the reason.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import structlog
 from sqlalchemy import select, update
 
 from copbot.clock import Clock
+from copbot.delivery.ledger import DeliveryLedger, Message
+from copbot.delivery.outcome import attempt
 from copbot.i18n import Lang
 from copbot.meetings import claims
 from copbot.meetings.calendar import Calendar
@@ -33,7 +37,7 @@ from copbot.meetings.values import (
     MeetingsError,
     QuestionView,
 )
-from copbot.notifier import Notifier, SentMessage
+from copbot.notifier import DeliveryError, Notifier, SentMessage, Undeliverable
 from copbot.store import Database
 from copbot.store.meetings_models import MeetingPost, MeetingQuestion
 from copbot.store.models import AuditEntry
@@ -52,7 +56,9 @@ class Questions:
         notifier: Notifier,
         cards: MeetingCards,
         policy: PostPolicy,
+        ledger: DeliveryLedger,
     ):
+        self.ledger = ledger
         self.db = db
         self.clock = clock
         self.calendar = calendar
@@ -230,10 +236,21 @@ class Questions:
         text = self.cards.answered_text(
             _quote(row.text), occ, community, row.answered_by_name, lang
         )
+        message = answered_message(row)
+
+        async def send() -> SentMessage:
+            return await self.notifier.send_to_person(row.asker_id, text=text)
+
         try:
-            await self.notifier.send_to_person(row.asker_id, text=text)
+            await attempt(self.ledger, message, "asker told", send)
         except Exception as exc:  # the answer is recorded; telling the asker is best effort
-            log_send_failure(log, "meetings.asker_not_told", exc, question_id=row.id)
+            cause = exc.__cause__ if isinstance(exc.__cause__, DeliveryError) else exc
+            reason = log_send_failure(log, "meetings.asker_not_told", cause, question_id=row.id)
+            if not isinstance(cause, Undeliverable):  # recorded as retrying: nobody retries it
+                try:
+                    await self.ledger.undeliverable(message, f"not tried again: {reason}")
+                except Exception:  # the ledger's own failure must not undo the answer
+                    log.exception("meetings.asker_outcome_not_recorded", question_id=row.id)
             return
         async with self.db.session() as session:
             await session.execute(
@@ -266,6 +283,16 @@ class Questions:
                     occurrence_id=occ.id,
                     recipient=row.recipient,
                 )
+
+
+def answered_message(row: MeetingQuestion) -> Message:
+    """Telling the asker a focal point marked their question answered (once per question)."""
+    return Message(
+        key=f"meeting:answered:{row.id}",
+        kind="question_answered",
+        subject=f"meeting:{row.occurrence_id}",
+        recipient=row.asker_id,
+    )
 
 
 def _quote(text: str, limit: int = 160) -> str:

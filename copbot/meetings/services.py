@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from copbot.admins import Admins
 from copbot.catalog import Catalog
 from copbot.clock import Clock
+from copbot.delivery.ledger import DeliveryLedger
 from copbot.meetings.calendar import Calendar
 from copbot.meetings.channels import Channels
 from copbot.meetings.editing import Editing
@@ -63,14 +64,23 @@ class Meetings:
         outbox: Outbox,
         followup_cards: FollowUpCards,
         instance_id: str | None = None,
+        ledger: DeliveryLedger | None = None,
     ) -> Meetings:
         """`base_url`: the app's public address, for the calendar links in cards;
         `instance_id`: who holds this process's claims (a fresh id by default); `outbox`: where the
-        follow-up's posts are queued (`followups.register(outbox)` adds its kinds)."""
+        follow-up's posts are queued (`followups.register(outbox)` adds its kinds); `ledger`:
+        where the messages to people record their outcome (app.py's, shared with membership)."""
+        ledger = ledger or DeliveryLedger(db, clock)
         calendar = Calendar(db=db, catalog=catalog, clock=clock, admins=admins)
         followers = Followers(db=db, clock=clock)
         questions = Questions(
-            db=db, clock=clock, calendar=calendar, notifier=notifier, cards=cards, policy=policy
+            db=db,
+            clock=clock,
+            calendar=calendar,
+            notifier=notifier,
+            cards=cards,
+            policy=policy,
+            ledger=ledger,
         )
         posting = Posting(
             db=db,
@@ -107,6 +117,7 @@ class Meetings:
             cards=followup_cards,
             outbox=outbox,
             feedback=feedback,
+            ledger=ledger,
         )
         return cls(
             calendar,

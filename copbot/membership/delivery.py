@@ -26,8 +26,7 @@ recorded after the decision is updated at once.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -60,10 +59,10 @@ from copbot.membership.model import (
 )
 from copbot.membership.queue import MembershipQueue
 from copbot.membership.records import MembershipRecords
-from copbot.notifier import DeliveryDeferred, Notifier, SentMessage, Undeliverable
+from copbot.notifier import Notifier, SentMessage
 from copbot.store import people
 from copbot.store.membership_models import ApprovalCard
-from copbot.work.outbox import Outbox, PermanentFailure, Retry
+from copbot.work.outbox import Outbox
 
 # The ledger's kind of each card purpose (and /metrics' `kind` label).
 CARD_KINDS = {
@@ -392,18 +391,6 @@ class CardDelivery:
         return await language_of(
             self.records.db, recipient, community=community, catalog=self.catalog
         )
-
-
-@contextmanager
-def send_outcome(what: str) -> Iterator[None]:
-    """A failed send becomes the outbox's outcome: `Retry` (after Teams' Retry-After when it
-    gave one) or `PermanentFailure` (with Teams' reason)."""
-    try:
-        yield
-    except Undeliverable as exc:
-        raise PermanentFailure(f"{what}: {exc.reason}") from exc
-    except DeliveryDeferred as exc:
-        raise Retry(f"{what}: {exc.reason}", after=exc.retry_after) from exc
 
 
 def card_message(request_id: str, recipient: str, purpose: str) -> Message:

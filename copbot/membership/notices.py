@@ -6,8 +6,10 @@
   sent if they chose meanwhile.
 - focal_point_gone: each admin gets one card naming the CoP and asking for a new focal point.
 
-Outcomes as in `copbot.membership.delivery`: `Undeliverable` fails the item with Teams' reason,
-`DeliveryDeferred` is tried again after Teams' Retry-After.
+Outcomes as in `copbot.membership.delivery` (`copbot.delivery.outcome.attempt`), each recorded in
+the delivery ledger (kinds `ask_primary`, `focal_point_gone`): delivered only with Teams' activity
+id; `DeliveryDeferred` is retrying, tried again after Teams' Retry-After; `Undeliverable` fails the
+item with Teams' reason, undeliverable; an item the outbox gives up on is undeliverable too.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from typing import Any, Protocol
 
 import structlog
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from copbot.catalog import Catalog, Community
+from copbot.delivery.ledger import DeliveryLedger, Message
+from copbot.delivery.outcome import attempt, gave_up
 from copbot.i18n import Lang, lang_from_locale, t
-from copbot.membership.delivery import send_outcome
 from copbot.membership.model import ASK_PRIMARY, FOCAL_POINT_GONE, Status
 from copbot.membership.records import MembershipRecords
-from copbot.notifier import Notifier
+from copbot.notifier import Notifier, SentMessage
 from copbot.store import people
 from copbot.store.membership_models import JoinRequest
 from copbot.work.outbox import Outbox
@@ -45,10 +49,13 @@ class SyncNotices:
     catalog: Catalog
     notifier: Notifier
     cards: SyncCards
+    ledger: DeliveryLedger
 
     def register(self, outbox: Outbox) -> None:
-        outbox.register(ASK_PRIMARY, self.ask_primary)
-        outbox.register(FOCAL_POINT_GONE, self.focal_point_gone)
+        outbox.register(ASK_PRIMARY, self.ask_primary, on_failed=self._ask_primary_failed)
+        outbox.register(
+            FOCAL_POINT_GONE, self.focal_point_gone, on_failed=self._focal_point_gone_failed
+        )
 
     async def _lang_of(self, person_id: str) -> Lang:
         person = await people.get_person(self.records.db, person_id)
@@ -71,8 +78,12 @@ class SyncNotices:
         else:
             lost = self.catalog.get(str(payload.get("lost") or ""))
             text = t(lang, "sync_ask_new_primary", cop=lost.display_name(lang) if lost else "—")
-        with send_outcome("choose-a-primary message"):
-            await self.notifier.send_to_person(person_id, text=text)
+        message = ask_primary_message(payload)
+
+        async def send() -> SentMessage:
+            return await self.notifier.send_to_person(person_id, text=text)
+
+        await attempt(self.ledger, message, "choose-a-primary message", send)
         log.info("membership.asked_primary", person_id=person_id)
 
     async def focal_point_gone(self, payload: dict[str, Any]) -> None:
@@ -95,6 +106,47 @@ class SyncNotices:
         card = self.cards.focal_point_gone_card(
             community, name, str(payload.get("state")), int(pending or 0), lang
         )
-        with send_outcome("focal point alert"):
-            await self.notifier.send_to_person(admin, card=card)
+        message = focal_point_gone_message(payload)
+
+        async def send() -> SentMessage:
+            return await self.notifier.send_to_person(admin, card=card)
+
+        await attempt(self.ledger, message, "focal point alert", send)
         log.info("membership.focal_point_alert_sent", cop_id=community.id)
+
+    async def _ask_primary_failed(
+        self, session: AsyncSession, payload: dict[str, Any], reason: str
+    ) -> None:
+        await gave_up(self.ledger, session, ask_primary_message(payload), reason)
+
+    async def _focal_point_gone_failed(
+        self, session: AsyncSession, payload: dict[str, Any], reason: str
+    ) -> None:
+        await gave_up(self.ledger, session, focal_point_gone_message(payload), reason)
+
+
+def ask_primary_message(payload: dict[str, Any]) -> Message:
+    """One per outbox item (`MembershipQueue.ask_primary`'s dedupe key: once per person when found
+    in a group, once per primary lost and day)."""
+    person_id = str(payload["person_id"])
+    cop_id = str(payload.get("cop_id") or "")
+    lost = str(payload.get("lost") or "")
+    why = str(payload.get("why") or (f"lost:{lost}" if lost else cop_id))
+    return Message(
+        key=f"sync:ask_primary:{person_id}:{why}",
+        kind="ask_primary",
+        subject=f"cop:{cop_id or lost}",
+        recipient=person_id,
+    )
+
+
+def focal_point_gone_message(payload: dict[str, Any]) -> Message:
+    """One per CoP, focal point and admin (as the outbox item)."""
+    cop_id = str(payload["cop_id"])
+    admin = str(payload["admin"])
+    return Message(
+        key=f"sync:focal_point_gone:{cop_id}:{str(payload['focal_point_id']).lower()}:{admin}",
+        kind="focal_point_gone",
+        subject=f"cop:{cop_id}",
+        recipient=admin,
+    )

@@ -13,7 +13,7 @@ directory group).
 | `membership.reach_check` | request_id, told | reach:{request}:{why} | unreached |
 | `membership.add` | request_id | add:{request} | directory_work |
 | `membership.remove` | person_id, cop_id, group_key | remove:{person}:{cop}:{since} | directory_work |
-| `membership.ask_primary` | person_id, cop_id | ask-primary:{person}[:{why}] | notices |
+| `membership.ask_primary` | person_id, cop_id, lost, why | ask-primary:{person}[:{why}] | notices |
 | `membership.focal_point_gone` | cop_id, focal_point_id, state, admin | focal-gone:{cop}:{fp}:{admin} | notices |
 """
 
@@ -129,7 +129,7 @@ class MembershipQueue:
         await self.outbox.enqueue(
             session,
             ASK_PRIMARY,
-            {"person_id": person_id, "cop_id": cop_id, "lost": lost},
+            {"person_id": person_id, "cop_id": cop_id, "lost": lost, "why": why},
             f"ask-primary:{person_id}" + (f":{why}" if why else ""),
         )
 

@@ -106,8 +106,12 @@ class MembershipService:
                 else None
             )
             sync = DirectorySyncJob(groups, leavers)
-        notices = SyncNotices(records, catalog, notifier, sync_cards) if sync_cards else None
         ledger = ledger or DeliveryLedger(db, clock)
+        notices = (
+            SyncNotices(records, catalog, notifier, sync_cards, ledger=ledger)
+            if sync_cards
+            else None
+        )
         return cls(
             requests=JoinRequests(records, catalog, directory, queue),
             decisions=Decisions(records, catalog, admins, queue),

@@ -6,7 +6,9 @@ people are added to the UBS team, one is removed, a requester's account is disab
 point's account is deleted: the next run makes our records match, asks the newcomer without a
 primary CoP once (in her language), closes the disabled person's request with the reason on the
 focal points' cards, alerts the admin about UBS (once) and escalates UBS's pending request; a run
-with no changes costs one delta request per CoP and changes nothing.
+with no changes costs one delta request per CoP and changes nothing. Both notices are in the
+delivery ledger: delivered with the id Teams gave them, or, when Teams refuses for good,
+undeliverable with its reason in `copbot deliveries` and the admin report.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ import app as composition
 from bot.features.membership.wiring import SYNC_JOB
 from bot.features.membership.wiring import jobs as membership_jobs
 from cards.admin import admin_report_card
+from cli.requests import delivery_lines
 from cli.sync import sync_lines
+from copbot.delivery.ledger import DeliveryView
 from copbot.reports import build_report
 from copbot.store import Database, audit
 from copbot.store.membership_models import JoinRequest, Membership
@@ -35,6 +39,7 @@ from graph.delta import GraphGroupDelta
 from graph.teams import GraphTeamMembers
 from tests.conftest import RunningBot
 from tests.fakes.connector import FakeConnector, Record, card_text
+from tests.fakes.connector_refusals import BLOCKED_BY_USER, NOT_INSTALLED
 from tests.fakes.graph_fake import GraphFake
 from tests.integration.test_membership_flow import (
     FAST_GRAPH,
@@ -141,6 +146,16 @@ async def memberships(db: Database, cop_id: str) -> dict[str, str]:
         return {r.person_id: r.role for r in rows}
 
 
+async def notices_about(bot: RunningBot, cop_id: str) -> dict[tuple[str, str], DeliveryView]:
+    """The directory sync's notices about a CoP in the delivery ledger, by (kind, recipient)."""
+    found = await bot.services.deliveries.of_subjects([f"cop:{cop_id}"])
+    return {
+        (row.kind, row.recipient): row
+        for row in found.get(f"cop:{cop_id}", [])
+        if row.kind in ("ask_primary", "focal_point_gone")
+    }
+
+
 async def requests_of(db: Database, user: User) -> list[JoinRequest]:
     async with db.session() as session:
         rows = await session.scalars(
@@ -230,6 +245,13 @@ async def test_drift_made_in_teams_is_reconciled_once_and_a_quiet_run_costs_one_
         alerts[0].card
     )
     assert [r for r in erin if "Pia Schmidt" in card_text(r.card)], "Pia's request escalated"
+    # Both notices are delivered in the ledger, with the id of the very message Teams took.
+    notices = await notices_about(bot, "UBS")
+    assert set(notices) == {("ask_primary", NINA.aad_id), ("focal_point_gone", ERIN.aad_id)}
+    told = notices["ask_primary", NINA.aad_id]
+    assert (told.state, told.activity_id, told.attempts) == ("delivered", asked.activity_id, 1)
+    alerted = notices["focal_point_gone", ERIN.aad_id]
+    assert (alerted.state, alerted.activity_id) == ("delivered", alerts[0].activity_id)
     [pia_request] = await requests_of(db, PIA)
     assert pia_request.status == "pending" and pia_request.escalated_at is not None
     entries = await audit.entries(db)
@@ -247,6 +269,7 @@ async def test_drift_made_in_teams_is_reconciled_once_and_a_quiet_run_costs_one_
     shown = card_text(admin_report_card(report, bot.services.catalog, "en"))
     assert f"{UBS}: 3 in our records, 3 in the group; added outside: 2, removed outside: 1" in shown
     assert "Needs a new focal point." in shown
+    assert "The bot reached everyone it wrote to in the last 30 days." in shown
     # /readyz flags UBS.
     async with bot.client.session.get(f"{bot.base_url}/readyz") as response:
         ready = await response.json()
@@ -272,6 +295,68 @@ async def test_drift_made_in_teams_is_reconciled_once_and_a_quiet_run_costs_one_
     assert 'copbot_directory_sync_runs_total{kind="delta",outcome="ok"} 12.0' in metrics
     assert 'copbot_directory_sync_changes_total{change="added_outside"} 2.0' in metrics
     assert 'copbot_directory_sync_changes_total{change="removed_outside"} 1.0' in metrics
+
+
+async def test_sync_notices_teams_refuses_for_good_are_shown_undeliverable_with_teams_reason(
+    bot_factory: Callable[..., Any],
+    graph: GraphFake,
+    tmp_path: Path,
+    db_url: str,
+    database: Database,
+) -> None:
+    """Nina never installed the app (403) and Erin, the admin, blocked the bot (403): neither
+    notice is tried again, and `copbot deliveries` and the admin report say so, with Teams'
+    reason."""
+    bot = await start(bot_factory, graph, tmp_path, db_url)
+    db = bot.services.db
+    await seed_members(db, graph, bot)
+    for user in (NINA, ERIN):
+        await bot.client.say("hello", user)  # the bot knows their chats
+    await run_sync_job(bot)
+    bot.connector.refuse(NOT_INSTALLED, person=NINA.channel_id)
+    bot.connector.refuse(BLOCKED_BY_USER, person=ERIN.channel_id)
+    graph.add_member(GROUPS["UBS"], NINA.aad_id)  # no primary anywhere: she is asked
+    graph.delete_user(BRUNO.aad_id)  # a UBS focal point: the admin is alerted
+    bot.clock.advance(timedelta(days=1))
+    before = {user: len(to(bot.connector, user)) for user in (NINA, ERIN)}
+
+    await run_sync_job(bot)
+
+    assert {user: len(to(bot.connector, user)) for user in (NINA, ERIN)} == before
+    refused = [r for r in bot.connector.refused if r.status == 403]
+    assert len(refused) == 2, refused  # one try each: a refusal for good is not tried again
+    failed = await bot.services.outbox.items(
+        kinds=["membership.ask_primary", "membership.focal_point_gone"]
+    )
+    assert {(i.kind, i.status) for i in failed} == {
+        ("membership.ask_primary", "failed"),
+        ("membership.focal_point_gone", "failed"),
+    }
+    notices = await notices_about(bot, "UBS")
+    told = notices["ask_primary", NINA.aad_id]
+    assert (told.state, told.activity_id) == ("undeliverable", None)
+    assert told.reason == (
+        "Teams answered 403 (ForbiddenOperationException): "
+        "Bot is not installed in user's personal scope"
+    )
+    alerted = notices["focal_point_gone", ERIN.aad_id]
+    assert alerted.state == "undeliverable"
+    assert alerted.reason == (
+        "Teams answered 403 (ConversationBlockedByUser): User blocked the conversation with the bot."
+    )
+    # What an admin reads: `copbot deliveries` and the admin report card.
+    rows = [row.as_json() for row in await bot.services.deliveries.undelivered()]
+    lines = delivery_lines(rows, 7)
+    [nina_line] = [line for line in lines if f"ask_primary to {NINA.aad_id}" in line]
+    assert "(cop:UBS): undeliverable, 1 attempt(s): Teams answered 403" in nina_line
+    [erin_line] = [line for line in lines if f"focal_point_gone to {ERIN.aad_id}" in line]
+    assert "undeliverable, 1 attempt(s)" in erin_line and "ConversationBlockedByUser" in erin_line
+    report = await build_report(db, bot.services.catalog, bot.clock.now())
+    shown = card_text(admin_report_card(report, bot.services.catalog, "en"))
+    assert "The bot cannot reach 2 people" in shown
+    # A later run tells nobody again.
+    await run_sync_job(bot)
+    assert len([r for r in bot.connector.refused if r.status == 403]) == 2
 
 
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)

@@ -3,7 +3,9 @@ point adds the recording and summary (from the announcement's button, in words, 
 others) -> a reply in the announcement's channel thread, the calendar feed updated (parsed with
 `icalendar`, SEQUENCE raised), the askers told -> feedback given and changed, the count on the card
 and never who said what -> the focal points get the results; a cancelled meeting's thread is told
-and the feed shows it cancelled.
+and the feed shows it cancelled. Each message to a person (the asker told, the results) is in the
+delivery ledger: delivered with the id Teams gave it, or undeliverable with Teams' reason
+(`copbot deliveries`, the admin report).
 
 UBS's next meeting: Wednesday 16 December 2026, 10:00 in Nairobi = 07:00 UTC (see
 test_meetings_flow.py, whose fixtures this file uses)."""
@@ -15,14 +17,18 @@ from datetime import timedelta
 import icalendar
 from sqlalchemy import select
 
+from cards.admin import admin_report_card
+from cli.requests import delivery_lines
 from copbot.clock import FakeClock
+from copbot.delivery.ledger import DeliveryView
 from copbot.meetings.ics import uid_of
+from copbot.reports import build_report
 from copbot.retention import RetentionPolicy, purge
 from copbot.store.followup_models import MeetingFeedback
 from copbot.store.models import AuditEntry
 from tests.conftest import RunningBot
 from tests.fakes.connector import Record, card_text
-from tests.fakes.connector_refusals import SERVICE_UNAVAILABLE
+from tests.fakes.connector_refusals import BLOCKED_BY_USER, NOT_INSTALLED, SERVICE_UNAVAILABLE
 from tests.integration import test_meetings_flow as flow
 from tests.integration.test_meetings_flow import (
     ANNOUNCE_AT,
@@ -58,6 +64,12 @@ def thread_replies(bot: RunningBot, announcement: Record) -> list[Record]:
         for r in bot.connector.records
         if r.kind in {"send", "reply"} and r.conversation_id == announcement.conversation_id
     ]
+
+
+async def sent_about(bot: RunningBot, occ_id: str = DEC) -> dict[tuple[str, str], DeliveryView]:
+    """The delivery ledger's messages to people about a meeting, by (kind, recipient)."""
+    found = await bot.services.deliveries.of_subjects([f"meeting:{occ_id}"])
+    return {(row.kind, row.recipient): row for row in found.get(f"meeting:{occ_id}", [])}
 
 
 async def feed_event(bot: RunningBot, occ_id: str = DEC) -> icalendar.Event:
@@ -104,6 +116,8 @@ async def test_a_focal_point_shares_recording_and_summary_after_the_meeting(
     )
     await service.questions.mark_answered(carmen_q.id, BRUNO.aad_id, BRUNO.name)
     told_answered = len(to_person(bot, CARMEN))
+    answered_note = to_person(bot, CARMEN)[-1]
+    assert "has been answered" in answered_note.text
 
     clock.set(DEC_START + timedelta(hours=3))
     refused = await bot.client.execute(button["verb"], button["data"], ALICE)
@@ -154,6 +168,13 @@ async def test_a_focal_point_shares_recording_and_summary_after_the_meeting(
     told = to_person(bot, CARMEN)[told_answered:]
     assert len(told) == 1 and "was taken at" in told[0].text and "thread" in told[0].text
     assert to_person(bot, ALICE) == []
+    # Both messages to Carmen are delivered in the ledger, with the ids of what Teams took.
+    sent = await sent_about(bot)
+    assert set(sent) == {("question_answered", CARMEN.aad_id), ("followup_asker", CARMEN.aad_id)}
+    note = sent["question_answered", CARMEN.aad_id]
+    assert (note.state, note.activity_id) == ("delivered", answered_note.activity_id)
+    taken = sent["followup_asker", CARMEN.aad_id]
+    assert (taken.state, taken.activity_id, taken.attempts) == ("delivered", told[0].activity_id, 1)
 
     # Past meetings in chat, for everyone.
     past = await bot.client.say("past meetings of UBS", CARMEN)
@@ -223,6 +244,8 @@ async def test_feedback_is_given_and_changed_and_only_counts_show(clean_db: str,
     text = card_text(results.card)
     assert "2 answers, average 4.5/5" in text and "Too \\*short\\*" in text
     assert CARMEN.name not in text
+    delivered = (await sent_about(bot))["feedback_results", BRUNO.aad_id]
+    assert (delivered.state, delivered.activity_id) == ("delivered", results.activity_id)
     focal = await bot.client.say("past meetings of UBS", BRUNO)
     assert "average 4.5/5" in card_text(focal.cards[0])
     member = await bot.client.say("past meetings of UBS", ALICE)
@@ -297,3 +320,103 @@ async def test_a_refused_thread_reply_is_tried_again_and_a_gone_thread_is_report
         clock.advance(hours=2)
     (failed,) = await bot.services.outbox.items(statuses=["failed"])
     assert failed.kind == "meetings.followup_post" and "ConversationNotFound" in failed.last_error
+
+
+async def test_askers_and_focal_points_teams_refuses_are_shown_undeliverable_with_teams_reason(
+    clean_db: str, start_bot
+) -> None:
+    """Carmen blocked the bot, Bruno removed the app (both 403): the question's answer, the
+    follow-up's note and the feedback results are not tried again, the follow-up still reaches
+    the channel, and `copbot deliveries` and the admin report say who was not reached and why."""
+    bot, clock, announcement = await announced_with_questions(start_bot)
+    service = await meetings(bot)
+    for person in (CARMEN.aad_id, CARMEN.channel_id):  # the chat the bot made, and her own
+        bot.connector.refuse(BLOCKED_BY_USER, person=person)
+
+    clock.set(DEC_START + timedelta(minutes=30))
+    carmen_q = next(
+        q
+        for q in await service.questions.digest_questions(await service.calendar.occurrence(DEC))
+        if "non-revenue" in q.text
+    )
+    _view, answered_now = await service.questions.mark_answered(
+        carmen_q.id, BRUNO.aad_id, BRUNO.name
+    )
+    assert answered_now  # the answer is recorded even though Carmen could not be told
+    clock.set(DEC_START + timedelta(hours=2))
+    said = await bot.client.say("add summary UBS: Key points: metering, tariffs.", BRUNO)
+    assert "Shared" in said.texts[0]
+    await bot.services.outbox.drain()
+    for person in (BRUNO.aad_id, BRUNO.channel_id):  # then Bruno removes the app
+        bot.connector.refuse(NOT_INSTALLED, person=person)
+    clock.advance(days=3, minutes=1)
+    await bot.services.outbox.drain()
+
+    posted, _feedback = thread_replies(bot, announcement)
+    assert "After the meeting" in card_text(posted.card)
+    assert not [r for r in to_person(bot, CARMEN) if "answered" in r.text or "taken" in r.text]
+    assert not [r for r in to_person(bot, BRUNO) if r.cards and "Feedback on" in card_text(r.card)]
+    failed = await bot.services.outbox.items(
+        kinds=["meetings.followup_asker", "meetings.feedback_results"]
+    )
+    assert sorted((i.kind, i.status, i.attempts) for i in failed) == [
+        ("meetings.feedback_results", "failed", 1),
+        ("meetings.followup_asker", "failed", 1),
+    ]
+    blocked = (
+        "Teams answered 403 (ConversationBlockedByUser): "
+        "User blocked the conversation with the bot."
+    )
+    not_installed = (
+        "Teams answered 403 (ForbiddenOperationException): "
+        "Bot is not installed in user's personal scope"
+    )
+    sent = await sent_about(bot)
+    assert {key: (row.state, row.reason, row.activity_id) for key, row in sent.items()} == {
+        ("question_answered", CARMEN.aad_id): ("undeliverable", blocked, None),
+        ("followup_asker", CARMEN.aad_id): ("undeliverable", blocked, None),
+        ("feedback_results", BRUNO.aad_id): ("undeliverable", not_installed, None),
+    }
+
+    # What an admin reads: `copbot deliveries` and the admin report card.
+    rows = [row.as_json() for row in await bot.services.deliveries.undelivered()]
+    lines = delivery_lines(rows, 7)
+    for kind, person, reason in (
+        ("question_answered", CARMEN, blocked),
+        ("followup_asker", CARMEN, blocked),
+        ("feedback_results", BRUNO, not_installed),
+    ):
+        [line] = [line for line in lines if f"{kind} to {person.aad_id}" in line]
+        assert line.endswith(f"(meeting:{DEC}): undeliverable, 1 attempt(s): {reason}"), line
+    report = await build_report(bot.services.db, bot.services.catalog, clock.now())
+    shown = card_text(admin_report_card(report, bot.services.catalog, "en"))
+    assert "The bot cannot reach 2 people" in shown
+
+
+async def test_feedback_results_teams_keeps_failing_are_undeliverable_once_the_outbox_gives_up(
+    clean_db: str, start_bot
+) -> None:
+    """Teams answers 503 every time: the results are shown retrying, then undeliverable with the
+    reason once the outbox stops trying (about a day)."""
+    bot, clock, _announcement = await announced_with_questions(start_bot)
+    clock.set(DEC_START + timedelta(hours=2))
+    said = await bot.client.say("add summary UBS: Key points: metering, tariffs.", BRUNO)
+    assert "Shared" in said.texts[0]
+    await bot.services.outbox.drain()
+    for person in (BRUNO.aad_id, BRUNO.channel_id):
+        bot.connector.refuse(SERVICE_UNAVAILABLE, person=person)
+    clock.advance(days=3, minutes=1)
+    await bot.services.outbox.drain()
+
+    waiting = (await sent_about(bot))["feedback_results", BRUNO.aad_id]
+    assert (waiting.state, waiting.reason) == ("retrying", "Teams answered 503")
+    for _ in range(25):  # until the outbox gives up on it
+        clock.advance(hours=2)
+        await bot.services.outbox.drain()
+    (failed,) = await bot.services.outbox.items(kinds=["meetings.feedback_results"])
+    assert failed.status == "failed"
+    gone = (await sent_about(bot))["feedback_results", BRUNO.aad_id]
+    assert gone.state == "undeliverable"
+    assert gone.reason == failed.last_error and "Teams answered 503" in gone.reason
+    assert gone.reason.startswith(f"gave up after {failed.attempts} attempts")
+    assert not [r for r in to_person(bot, BRUNO) if r.cards and "Feedback on" in card_text(r.card)]
