@@ -106,10 +106,16 @@ class DeliveryLedger:
         await self._record(message, RETRYING, reason)
 
     async def undeliverable(
-        self, message: Message, reason: str, *, session: AsyncSession | None = None
+        self,
+        message: Message,
+        reason: str,
+        *,
+        session: AsyncSession | None = None,
+        attempted: bool = True,
     ) -> None:
-        """For good; in `session` when given (the outbox's failure hook), else in its own."""
-        await self._record(message, UNDELIVERABLE, reason, session=session)
+        """For good; in `session` when given (the outbox's failure hook), else in its own.
+        `attempted=False`: nothing was sent this time (the outbox gave up), not an attempt."""
+        await self._record(message, UNDELIVERABLE, reason, session=session, attempted=attempted)
 
     async def _record(
         self,
@@ -119,12 +125,13 @@ class DeliveryLedger:
         *,
         activity_id: str | None = None,
         session: AsyncSession | None = None,
+        attempted: bool = True,
     ) -> None:
         if session is None:
             async with self.db.session() as own:
-                await self._write(own, message, state, reason, activity_id)
+                await self._write(own, message, state, reason, activity_id, attempted)
         else:
-            await self._write(session, message, state, reason, activity_id)
+            await self._write(session, message, state, reason, activity_id, attempted)
         self.count(message.kind, state)
         log.info(
             "delivery.recorded",
@@ -141,6 +148,7 @@ class DeliveryLedger:
         state: str,
         reason: str | None,
         activity_id: str | None,
+        attempted: bool,
     ) -> None:
         now = self.clock.now()
         reason = reason[:MAX_REASON] if reason else None
@@ -154,7 +162,7 @@ class DeliveryLedger:
                 "recipient": message.recipient[:200],
                 "state": state,
                 "reason": reason,
-                "attempts": 0 if state == UNDELIVERABLE and reason is None else 1,
+                "attempts": 1 if attempted else 0,
                 "activity_id": activity_id,
                 "first_tried_at": now,
                 "updated_at": now,
@@ -168,7 +176,7 @@ class DeliveryLedger:
             values.update(activity_id=activity_id, reason=None)
         else:
             values["reason"] = reason
-        if reason is not None or state == DELIVERED:  # an attempt (not only the outbox giving up)
+        if attempted:  # a send (not only the outbox giving up)
             values["attempts"] = Delivery.attempts + 1
         await session.execute(
             update(Delivery)

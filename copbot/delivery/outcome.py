@@ -67,4 +67,4 @@ async def gave_up(
     known = await ledger.get(message.key, session)
     if known is not None and known.state == UNDELIVERABLE:
         return
-    await ledger.undeliverable(message, reason, session=session)
+    await ledger.undeliverable(message, reason, session=session, attempted=False)

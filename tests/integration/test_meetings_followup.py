@@ -419,4 +419,5 @@ async def test_feedback_results_teams_keeps_failing_are_undeliverable_once_the_o
     assert gone.state == "undeliverable"
     assert gone.reason == failed.last_error and "Teams answered 503" in gone.reason
     assert gone.reason.startswith(f"gave up after {failed.attempts} attempts")
+    assert gone.attempts == failed.attempts  # each a send; the outbox giving up is not one more
     assert not [r for r in to_person(bot, BRUNO) if r.cards and "Feedback on" in card_text(r.card)]
