@@ -48,3 +48,9 @@ def configure(
         cache_logger_on_first_use=cache,
     )
     logging.basicConfig(level=max(level, logging.WARNING), stream=stream)
+    # azure-identity logs each failed token request at WARNING, as free text with Entra's answer;
+    # graph/credential.py logs the same failure as a structured `graph.token_refused` with ids.
+    # Its own lines are kept for LOG_LEVEL=DEBUG, where a developer wants the library's story.
+    logging.getLogger("azure.identity").setLevel(
+        logging.DEBUG if level <= logging.DEBUG else logging.ERROR
+    )

@@ -5,6 +5,8 @@ against Entra's token endpoint and App Service's managed identity endpoint on 12
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 import logging
 import socket
 from collections.abc import AsyncIterator, Iterator
@@ -14,6 +16,7 @@ from typing import Any
 import pytest
 import structlog
 
+from copbot import logs
 from copbot.directory import DirectoryError, DirectoryUnavailable
 from graph.credential import CredentialConfig, CredentialRefused, GraphCredential
 from graph.credential_kind import CredentialKind
@@ -102,6 +105,28 @@ async def test_a_wrong_secret_is_a_directory_error_naming_the_setting_and_nothin
     assert "AADSTS7000215" in message and "MICROSOFT_APP_PASSWORD" in message
     assert "an-old-secret" not in message
     assert graph.requests == []
+
+
+async def test_a_refusal_is_one_structured_line_with_ids_not_the_librarys_free_text(
+    make_credential: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    buffer = io.StringIO()
+    logs.configure("INFO", as_json=True, stream=buffer, cache=False)
+    caplog.set_level(logging.WARNING)
+    try:
+        with pytest.raises(CredentialRefused):
+            await make_credential(client_secret="an-old-secret").get_token(GRAPH_SCOPE)
+    finally:
+        structlog.reset_defaults()
+
+    [line] = [json.loads(x) for x in buffer.getvalue().splitlines() if x.startswith("{")]
+    assert (line["event"], line["credential"], line["client_id"]) == (
+        "graph.token_refused",
+        "secret",
+        CLIENT_ID,
+    )
+    assert not [r for r in caplog.records if r.name.startswith("azure.identity")]
+    assert "an-old-secret" not in buffer.getvalue() + caplog.text
 
 
 async def test_entra_busy_is_unavailable_for_now_and_the_next_call_gets_its_token(
