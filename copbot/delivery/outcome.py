@@ -14,15 +14,16 @@ ran out of attempts (a refusal for good is recorded already).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from copbot.delivery.ledger import UNDELIVERABLE, DeliveryLedger, Message
-from copbot.notifier import DeliveryDeferred, SentMessage, Undeliverable
+from copbot.notifier import DeliveryDeferred, Notifier, SentMessage, Undeliverable
 from copbot.work.outbox import PermanentFailure, Retry
 
 T = TypeVar("T")
+CHANNEL_PREFIX = "channel:"  # a Message's recipient that is a channel: "channel:<channel id>"
 NO_ACTIVITY_ID = "Teams answered without an activity id: not counted as delivered"
 
 
@@ -46,6 +47,28 @@ async def attempt(
         raise Retry(f"{what}: {NO_ACTIVITY_ID}")
     await ledger.delivered(message, sent.activity_id)
     return sent
+
+
+async def deliver(
+    ledger: DeliveryLedger,
+    notifier: Notifier,
+    message: Message,
+    what: str,
+    *,
+    text: str | None = None,
+    card: dict[str, Any] | None = None,
+) -> SentMessage:
+    """`attempt` for the usual send: to the message's recipient, a person (object id) or a
+    channel (`channel:<id>`)."""
+    recipient = message.recipient
+
+    async def send() -> SentMessage:
+        if recipient.startswith(CHANNEL_PREFIX):
+            channel_id = recipient.removeprefix(CHANNEL_PREFIX)
+            return await notifier.send_to_channel(channel_id, text=text, card=card)
+        return await notifier.send_to_person(recipient, text=text, card=card)
+
+    return await attempt(ledger, message, what, send)
 
 
 async def attempt_update(

@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from copbot.catalog import Catalog, Community
 from copbot.clock import Clock
 from copbot.delivery.ledger import DeliveryLedger, Message
-from copbot.delivery.outcome import attempt, gave_up
+from copbot.delivery.outcome import deliver, gave_up
 from copbot.i18n import Lang
 from copbot.meetings import claims
 from copbot.meetings.calendar import Calendar
@@ -391,11 +391,7 @@ class FollowUps:
             return  # purged since
         lang = await person_lang(self.db, question.asker_id, community, known=question.asker_lang)
         text = self.cards.followup_asker_text(_quote(question.text), occ, community, lang)
-
-        async def send() -> SentMessage:
-            return await self.notifier.send_to_person(question.asker_id, text=text)
-
-        await attempt(self.ledger, asker_message(question), "asker told", send)
+        await deliver(self.ledger, self.notifier, asker_message(question), "asker told", text=text)
         log.info("meetings.followup_asker_told", question_id=question.id)
 
     async def _send_results(self, payload: dict[str, Any]) -> None:
@@ -404,11 +400,8 @@ class FollowUps:
         results = await self.feedback.results(occ.id)
         lang = await person_lang(self.db, recipient, community)
         card = self.cards.feedback_results_card(occ, community, results, lang)
-
-        async def send() -> SentMessage:
-            return await self.notifier.send_to_person(recipient, card=card)
-
-        await attempt(self.ledger, results_message(payload), "feedback results", send)
+        message = results_message(payload)
+        await deliver(self.ledger, self.notifier, message, "feedback results", card=card)
         log.info("meetings.feedback_results_sent", occurrence_id=occ.id, recipient=recipient)
 
     async def _asker_failed(

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 
 from copbot.clock import Clock
 from copbot.delivery.ledger import DeliveryLedger, Message
-from copbot.delivery.outcome import attempt
+from copbot.delivery.outcome import deliver
 from copbot.i18n import Lang
 from copbot.meetings import claims
 from copbot.meetings.calendar import Calendar
@@ -237,18 +237,16 @@ class Questions:
             _quote(row.text), occ, community, row.answered_by_name, lang
         )
         message = answered_message(row)
-
-        async def send() -> SentMessage:
-            return await self.notifier.send_to_person(row.asker_id, text=text)
-
         try:
-            await attempt(self.ledger, message, "asker told", send)
+            await deliver(self.ledger, self.notifier, message, "asker told", text=text)
         except Exception as exc:  # the answer is recorded; telling the asker is best effort
             cause = exc.__cause__ if isinstance(exc.__cause__, DeliveryError) else exc
             reason = log_send_failure(log, "meetings.asker_not_told", cause, question_id=row.id)
             if not isinstance(cause, Undeliverable):  # recorded as retrying: nobody retries it
                 try:
-                    await self.ledger.undeliverable(message, f"not tried again: {reason}")
+                    await self.ledger.undeliverable(  # the attempt is counted already
+                        message, f"not tried again: {reason}", attempted=False
+                    )
                 except Exception:  # the ledger's own failure must not undo the answer
                     log.exception("meetings.asker_outcome_not_recorded", question_id=row.id)
             return

@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from copbot.admins import Admins
 from copbot.catalog import Catalog, Community
 from copbot.delivery.ledger import DeliveryLedger, Message
-from copbot.delivery.outcome import attempt, attempt_update, gave_up
+from copbot.delivery.outcome import attempt_update, deliver, gave_up
 from copbot.i18n import Lang, t
 from copbot.languages import channel_language, language_of
 from copbot.membership import audience
@@ -366,15 +366,7 @@ class CardDelivery:
         card: dict[str, Any] | None = None,
     ) -> SentMessage:
         """Send to a person (their object id) or a channel (`channel:<id>`)."""
-        recipient = message.recipient
-
-        async def send() -> SentMessage:
-            if recipient.startswith(CHANNEL_PREFIX):
-                channel_id = recipient.removeprefix(CHANNEL_PREFIX)
-                return await self.notifier.send_to_channel(channel_id, text=text, card=card)
-            return await self.notifier.send_to_person(recipient, text=text, card=card)
-
-        return await attempt(self.ledger, message, what, send)
+        return await deliver(self.ledger, self.notifier, message, what, text=text, card=card)
 
     async def _update(self, message: Message, sent: SentMessage, card: dict[str, Any]) -> None:
         async def update() -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from copbot.catalog import Community
+from copbot.delivery.outcome import CHANNEL_PREFIX as CHANNEL_PREFIX  # the recipient form
 from copbot.store.membership_models import JoinRequest, Membership
 
 
@@ -48,8 +49,6 @@ FOR_REQUEST, FOR_REMINDER, FOR_ESCALATION = "request", "reminder", "escalation"
 # Events told to the requester. WAITING: no focal point could be reached, the request went to
 # the admins; UNREACHED: nobody who may decide could be reached at all.
 WELCOME, REJECTED, WAITING, UNREACHED = "welcome", "rejected", "waiting", "unreached"
-
-CHANNEL_PREFIX = "channel:"
 
 
 @dataclass(frozen=True)

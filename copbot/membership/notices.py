@@ -23,11 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from copbot.catalog import Catalog, Community
 from copbot.delivery.ledger import DeliveryLedger, Message
-from copbot.delivery.outcome import attempt, gave_up
+from copbot.delivery.outcome import deliver, gave_up
 from copbot.i18n import Lang, lang_from_locale, t
 from copbot.membership.model import ASK_PRIMARY, FOCAL_POINT_GONE, Status
 from copbot.membership.records import MembershipRecords
-from copbot.notifier import Notifier, SentMessage
+from copbot.notifier import Notifier
 from copbot.store import people
 from copbot.store.membership_models import JoinRequest
 from copbot.work.outbox import Outbox
@@ -79,11 +79,7 @@ class SyncNotices:
             lost = self.catalog.get(str(payload.get("lost") or ""))
             text = t(lang, "sync_ask_new_primary", cop=lost.display_name(lang) if lost else "—")
         message = ask_primary_message(payload)
-
-        async def send() -> SentMessage:
-            return await self.notifier.send_to_person(person_id, text=text)
-
-        await attempt(self.ledger, message, "choose-a-primary message", send)
+        await deliver(self.ledger, self.notifier, message, "choose-a-primary message", text=text)
         log.info("membership.asked_primary", person_id=person_id)
 
     async def focal_point_gone(self, payload: dict[str, Any]) -> None:
@@ -107,11 +103,7 @@ class SyncNotices:
             community, name, str(payload.get("state")), int(pending or 0), lang
         )
         message = focal_point_gone_message(payload)
-
-        async def send() -> SentMessage:
-            return await self.notifier.send_to_person(admin, card=card)
-
-        await attempt(self.ledger, message, "focal point alert", send)
+        await deliver(self.ledger, self.notifier, message, "focal point alert", card=card)
         log.info("membership.focal_point_alert_sent", cop_id=community.id)
 
     async def _ask_primary_failed(
